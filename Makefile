@@ -1,0 +1,75 @@
+# Moonlet build. `make` builds build/moonlet and build/libmoonlet.a.
+#   make CONFIG=small   32-bit integers and floats (the device numbers)
+#   make M32=1          a 32-bit binary (with -funsigned-char, as ARM/Xtensa)
+#   make SAN=1          AddressSanitizer + UndefinedBehaviorSanitizer
+#   make TORTURE=1      a full collection before every allocation
+# Each combination builds into its own directory under build/.
+
+CC ?= cc
+CONFIG ?= default
+OPT ?= -O2
+
+CFLAGS_BASE = -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g
+LDLIBS = -lm
+
+VARIANT = $(CONFIG)
+ifeq ($(CONFIG),small)
+  CFLAGS_BASE += -DML_SMALL=1
+endif
+ifeq ($(M32),1)
+  CFLAGS_BASE += -m32 -funsigned-char -isystem build/m32inc
+  LDFLAGS += -m32
+  VARIANT := $(VARIANT)-m32
+  M32DEP = build/m32inc/asm
+endif
+ifeq ($(SAN),1)
+  CFLAGS_BASE += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  LDFLAGS += -fsanitize=address,undefined
+  VARIANT := $(VARIANT)-san
+endif
+ifeq ($(TORTURE),1)
+  CFLAGS_BASE += -DML_GC_TORTURE=1
+  VARIANT := $(VARIANT)-torture
+endif
+
+CFLAGS ?=
+ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS) -Isrc
+OUT = build/$(VARIANT)
+LIB_SRCS = $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJS = $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
+
+# The default build also leaves build/moonlet and build/libmoonlet.a.
+.PHONY: all test bench clean
+all: $(OUT)/moonlet $(OUT)/libmoonlet.a
+ifeq ($(VARIANT),default)
+all: build/moonlet build/libmoonlet.a
+build/moonlet: $(OUT)/moonlet
+	cp $< $@
+build/libmoonlet.a: $(OUT)/libmoonlet.a
+	cp $< $@
+endif
+
+# Debian's -m32 lacks <asm/errno.h>: point an include dir at the native one.
+build/m32inc/asm:
+	mkdir -p build/m32inc
+	ln -sfn /usr/include/x86_64-linux-gnu/asm build/m32inc/asm
+
+$(OUT)/obj/%.o: src/%.c $(wildcard src/*.h) | $(M32DEP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(OUT)/libmoonlet.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(OUT)/moonlet: $(OUT)/obj/main.o $(OUT)/libmoonlet.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+test: all
+	MOONLET=$(OUT)/moonlet OUT=$(OUT) CONFIG=$(CONFIG) CC="$(CC)" CFLAGS="$(ALL_CFLAGS)" LDFLAGS="$(LDFLAGS)" sh tests/run.sh
+
+bench: all
+	sh bench/run.sh $(OUT)/moonlet
+
+clean:
+	rm -rf build

@@ -1,0 +1,3 @@
+-- os.exit sets the exit status
+print("exiting")
+os.exit(3)

@@ -1,0 +1,23 @@
+-- error, pcall, xpcall: values of any type, levels, handlers
+print(pcall(error, "msg"))
+print(pcall(error, "msg", 0))
+print(pcall(error))
+print(pcall(error, nil))
+print(pcall(error, {code = 1}))
+print(select(2, pcall(error, setmetatable({}, {__tostring = function() return "obj" end}))) ~= nil)
+local function lvl1() error("at level 1", 1) end
+local function lvl2() error("at level 2", 2) end
+print(pcall(lvl1))
+print(pcall(function() lvl2() end))
+print(pcall(error, 42))
+print(xpcall(function() error("boom") end, function(m) return "handled: " .. m end))
+print(xpcall(function(a, b) return a + b end, print, 2, 3))
+print(xpcall(function() error({}) end, function(m) return type(m) end))
+print(pcall(pcall))
+print(pcall(function() local x = nil; x() end))
+local ok, err = pcall(function() error("nested " .. select(2, pcall(error, "inner"))) end)
+print(ok, err)
+print(xpcall(function() error("a") end, function(m) error("b") end))
+local co = coroutine.create(function() error("in coroutine") end)
+print(coroutine.resume(co))
+print(pcall(error, "x", 3))

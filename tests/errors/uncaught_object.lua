@@ -1,0 +1,2 @@
+-- an uncaught non-string error object
+error({})

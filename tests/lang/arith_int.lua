@@ -1,0 +1,10 @@
+-- integer arithmetic, wraparound and floor semantics
+print(1 + 2, 7 - 10, 6 * 7, 7 // 2, -7 // 2, 7 // -2, -7 // -2)
+print(7 % 3, -7 % 3, 7 % -3, -7 % -3, 0 % 5)
+print(math.maxinteger + 1 == math.mininteger, math.mininteger - 1 == math.maxinteger)
+print(math.maxinteger * 2, math.mininteger // -1, math.mininteger % -1)
+print(2^10, 10 / 2, 3 / 0, -3 / 0, 1 // 1, math.type(2^2))
+print(5 // 0.0, -5 // 0.0, 0/0 ~= 0/0, 5 % math.huge, -5 % math.huge)
+print(7.5 // 2, 7.5 % 2, -7.5 % 2, 7 % -2.5, 2^-1, (-2)^2)
+print(1e15 + 1, 2^53, 1 // 0.1)
+for _, v in ipairs({3, -3, 3.5, -3.5, 0}) do io.write(-v, " ") end print()

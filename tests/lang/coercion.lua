@@ -1,0 +1,10 @@
+-- string <-> number coercions
+print("10" + 5, "3" * "4", "0x10" + 0, "1e2" + 0, " 7 " + 1, 10 .. 20)
+print(1 .. "", 1.0 .. "", -0.0 .. "", 2^63 .. "", 10 // "3", "10" % 3)
+print(pcall(function() return "abc" + 1 end))
+print(pcall(function() return {} .. "x" end))
+print(tonumber("0x1p4"), tonumber("  12  "), tonumber("1e"), tonumber(""), tonumber("0x"), tonumber("1 2"))
+print(tonumber("10", 2), tonumber("ff", 16), tonumber("zz", 36), tonumber("8", 8), tonumber(" 11 ", 2))
+print(math.type("10" + 0), math.type("10.0" + 0), math.type("1e1" * 1), "2" ^ 2)
+print(tonumber("9223372036854775807"), tonumber("9223372036854775808"), tonumber("-9223372036854775808"))
+print(0x7fffffffffffffff, 0xffffffffffffffff, 0x10000000000000000)

@@ -1,0 +1,10 @@
+-- comparisons: mixed int/float exact, strings, errors
+print(1 == 1.0, 1 < 1.5, 2^53 == 2^53 + 1, math.maxinteger < 2^63, math.maxinteger + 0.0 == 2^63)
+print(math.mininteger <= -2^63, math.maxinteger >= 2^63, 1 < 0/0, 1 > 0/0, 0/0 == 0/0)
+print("a" < "b", "abc" < "abd", "" < "a", "Z" < "a", "a\0b" < "a\0c", "10" < "9")
+print(1 ~= "1", "x" == "x", {} == {}, nil == false)
+print(pcall(function() return 1 < "2" end))
+print(pcall(function() return {} < {} end))
+print(pcall(function() return nil <= 1 end))
+print(pcall(function() return "a" >= 1 end))
+local t = {}; print(t == t, rawequal(t, t), rawequal(1, 1.0), rawequal("a", "a"))

@@ -1,0 +1,28 @@
+-- base library functions
+print(type(_G), _G._G == _G, _VERSION)
+print(tostring(nil), tostring(true), tostring(12), tostring(1.5), tostring("s"))
+print(tonumber("  0x1F  "), tonumber("1e1"), tonumber(nil), tonumber("z", 36), tonumber("7", 8))
+print(pcall(tonumber, "10", 99))
+print(rawlen({1, 2}), rawlen("abcd"), pcall(rawlen, 5))
+print(rawequal({}, {}), rawget({5}, 1), rawset({}, "a", 1).a)
+print(select("#"), select("#", nil), select(2, "a", "b"))
+print(next({}), type(next), next({7}))
+local t = setmetatable({}, {__index = function() return "dflt" end})
+print(t.x, rawget(t, "x"))
+print(assert(1, "unused"), pcall(assert, false), pcall(assert, nil, "custom"), pcall(assert, false, {1}))
+print(getmetatable({}), getmetatable(setmetatable({}, {__metatable = 1})))
+print(pcall(setmetatable, {}, 1))
+local f = load("return 1 + ...")
+print(f(41))
+local parts = {"return ", "2", "*3"}
+local i = 0
+print(load(function() i = i + 1; return parts[i] end)())
+print(load("x = 1", "chunk", "t", {}) ~= nil, load("syntax error here"))
+local env = {y = 5}
+print(load("return y", "c", "t", env)())
+print(load("return 1", "c", "b"))
+print(collectgarbage("count") > 0, collectgarbage(), collectgarbage("step") ~= nil, collectgarbage("isrunning"))
+print(pcall(collectgarbage, "nonsense"))
+print(ipairs({}))
+for i, v in ipairs(setmetatable({}, {__index = function(_, i) if i < 4 then return i * 10 end end})) do io.write(v, " ") end print()
+print(dofile == nil, loadfile("/nonexistent/file.lua"))
