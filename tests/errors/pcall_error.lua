@@ -3,7 +3,7 @@ print(pcall(error, "msg"))
 print(pcall(error, "msg", 0))
 print(pcall(error))
 print(pcall(error, nil))
-print(pcall(error, {code = 1}))
+print(select("#", pcall(error, {code = 1})), type(select(2, pcall(error, {code = 1}))))
 print(select(2, pcall(error, setmetatable({}, {__tostring = function() return "obj" end}))) ~= nil)
 local function lvl1() error("at level 1", 1) end
 local function lvl2() error("at level 2", 2) end

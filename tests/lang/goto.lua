@@ -24,9 +24,10 @@ do
   if i <= 3 then goto again end
 end
 print(fs[1](), fs[2](), fs[3]())
-print(load("goto nowhere"))
-print(load("do local a ::l:: end goto l"))
-print(load("::a:: ::a::"))
-print(load("goto f; local x; ::f:: print(x)"))
-print(load("do goto f; local x; ::f:: end"))
-print(load("break"))
+function L(src) local f, e = load(src) print(f and "compiles" or e) end
+L("goto nowhere")
+L("do local a ::l:: end goto l")
+L("::a:: ::a::")
+L("goto f; local x; ::f:: print(x)")
+L("do goto f; local x; ::f:: end")
+L("break")

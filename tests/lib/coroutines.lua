@@ -12,7 +12,7 @@ print(coroutine.resume(co, 3, 4))
 print(coroutine.status(co), coroutine.resume(co))
 local gen = coroutine.wrap(function() for i = 1, 3 do coroutine.yield(i) end end)
 print(gen(), gen(), gen())
-print(coroutine.isyieldable(), coroutine.running())
+print(coroutine.isyieldable(), type(coroutine.running()), select(2, coroutine.running()))
 local inner
 local outer = coroutine.create(function()
   inner = coroutine.create(function() print("inner sees outer", coroutine.status(outer)) end)

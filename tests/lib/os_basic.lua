@@ -1,0 +1,11 @@
+-- os: time, date, clock, getenv
+local t = os.time({year = 2020, month = 1, day = 1, hour = 12})
+print(type(t), os.date("!%Y-%m-%d", 0), os.date("!%H:%M:%S", 3661))
+local d = os.date("*t", t)
+print(d.year, d.month, d.day, d.hour, d.min, d.sec, d.isdst ~= nil, d.yday, d.wday)
+print(os.time({year = 2020, month = 1, day = 32, hour = 12}) - t)
+print(type(os.clock()), os.clock() >= 0, os.difftime(t + 10, t))
+print(os.getenv("THIS_VARIABLE_DOES_NOT_EXIST"), type(os.getenv("PATH")))
+print(pcall(os.date, "%Ez"))
+print(pcall(os.time, {year = 2020}))
+print(os.date("!%c", 0))

@@ -1,0 +1,11 @@
+-- string.pack / unpack / packsize
+local p = string.pack("i4", 100)
+print(#p, string.unpack("i4", p))
+print(string.packsize("i4i8"), string.packsize("!8i4i8"), string.packsize("bhilj"))
+print(string.unpack("<i2", "\1\2"), string.unpack(">i2", "\1\2"), string.unpack("<I2", "\255\255"))
+print(string.unpack("z", "hello\0rest"), string.unpack("s1", "\3abc"))
+print(string.pack(">I3", 0x010203):byte(1, -1))
+print(string.unpack("<d", string.pack("<d", 1.5)), string.unpack("b", "\255"), string.unpack("B", "\255"))
+print(pcall(string.pack, "i17", 1), pcall(string.unpack, "i4", "ab"), pcall(string.pack, "y", 1))
+print(string.unpack("<i4 i4", string.pack("<i4 i4", -1, 7)))
+print(#string.pack("s", "abc"), string.pack("c5", "ab"):byte(1, -1))
