@@ -30,7 +30,7 @@ typedef enum { ML_TMS(ML_TM_ENUM) TM_N } TMS;
   ((et)->flags & (1u << (e))) ? NULL : meta_gettm(et, e, (g)->tmname[e]))
 #define fasttm(l, et, e) gfasttm(G(l), et, e)
 
-extern const char *const meta_typenames_[LUA_TOTALTAGS];
+extern const char *const meta_typenames_[LUA_TOTALTAGS + 1]; /* [tag + 1] */
 #define ttypename(x) meta_typenames_[(x) + 1]
 
 void meta_init(lua_State *L); /* creates the fixed metamethod names */

@@ -178,8 +178,11 @@ typedef TValue *StkId; /* index into a stack */
   { TValue *io_ = (obj); Table *x_ = (x); \
     val_(io_).gc = obj2gco(x_); settt_(io_, ctb(LUA_TTABLE)); (void)L; }
 #define setdeadvalue(obj) settt_(obj, LUA_TDEADKEY)
+/* Field by field: a Node keeps its key's tag and link in the bytes that
+** follow a TValue's tag, which a struct copy would overwrite. */
 #define setobj(L, obj1, obj2) \
-  { TValue *io1 = (obj1); *io1 = *(obj2); (void)L; }
+  { TValue *io1 = (obj1); const TValue *io2 = (obj2); \
+    io1->value_ = io2->value_; settt_(io1, io2->tt_); (void)L; }
 
 /* aliases naming the direction of a copy */
 #define setobjs2s setobj /* stack to stack */

@@ -406,10 +406,9 @@ static void test_sweep(void) {
   Acct a = {0};
   Heap *h = heap_create(acctalloc, &a, 96 * 1024);
   SweepState s = {h, 0, 0, 0};
-  HeapStats st, st0;
+  HeapStats st;
   int i, n = 0, ok = 1;
   Obj *objs[600];
-  heap_stats(h, &st0);
   for (i = 0; i < 600; i++) {
     /* objects and parts interleaved, parts before and after objects */
     void *before = (i % 3 == 0) ? heap_alloc(h, 24, ML_TAG_ARRAY) : NULL;

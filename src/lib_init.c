@@ -1,0 +1,26 @@
+/*
+** lib_init.c: luaL_openlibs, which opens the standard libraries into a
+** state: each one is loaded through luaL_requiref, so it sits in _LOADED too.
+*/
+#include "lua.h"
+#include "lauxlib.h"
+#include "lualib.h"
+
+/* package and debug join this list when they are written. */
+static const luaL_Reg standard_libs[] = {
+    {"_G", luaopen_base},
+    {LUA_COLIBNAME, luaopen_coroutine},
+    {LUA_TABLIBNAME, luaopen_table},
+    {LUA_IOLIBNAME, luaopen_io},
+    {LUA_OSLIBNAME, luaopen_os},
+    {LUA_STRLIBNAME, luaopen_string},
+    {LUA_MATHLIBNAME, luaopen_math},
+    {LUA_UTF8LIBNAME, luaopen_utf8},
+    {NULL, NULL}};
+
+LUALIB_API void luaL_openlibs(lua_State *L) {
+  for (const luaL_Reg *lib = standard_libs; lib->func != NULL; lib++) {
+    luaL_requiref(L, lib->name, lib->func, 1);
+    lua_pop(L, 1);
+  }
+}
