@@ -3,7 +3,7 @@ local t = {1, 2, 3, [10] = 10, x = "x", ["y"] = "y", [1.0 + 1] = "two?"}
 print(#t, t[2], t.x, t.y, t[10])
 local f = {}
 f[1.0] = "a"; f[2] = "b"; f[2^53] = "big"
-print(f[1], math.type(next(f)), f[2.0], f[2^53 | 0])
+print(f[1], math.type(next(f)), f[2.0], f[2^53])
 print(pcall(function() local x = {}; x[nil] = 1 end))
 print(pcall(function() local x = {}; x[0/0] = 1 end))
 print(({})[nil], ({})[0/0])
