@@ -31,4 +31,12 @@ typedef struct moonlet_HeapInfo {
 /* Walks the heap; allocates nothing, so it is safe at out of memory. */
 void moonlet_heapinfo(lua_State *L, moonlet_HeapInfo *info);
 
+/*
+** The flash store (lfs.c). moonlet_lfs_get pushes the main function of the
+** module 'name' held in the mounted image and returns 1, or pushes nothing
+** and returns 0 when there is no image or no such module. require,
+** loadfile and dofile fall back on it.
+*/
+int moonlet_lfs_get(lua_State *L, const char *name);
+
 #endif
