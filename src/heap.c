@@ -78,7 +78,9 @@ const char *const heap_tagnames[ML_NTAGS] = {
 /* ---------- words and bits ---------- */
 
 static inline Word *hdr(char *b) { return (Word *)(void *)b; }
-static inline Word hget(const char *b) { return *(const Word *)(const void *)b; }
+static inline Word hget(const char *b) {
+  return *(const Word *)(const void *)b;
+}
 static inline size_t bsize(const char *b) {
   return (size_t)(hget(b) >> SIZESHIFT) & ~(GRAIN - 1);
 }
@@ -86,6 +88,11 @@ static inline int isused(const char *b) { return (hget(b) & USEDBIT) != 0; }
 static inline int btag(const char *b) { return (int)(hget(b) & TAGMASK); }
 static inline Links *links(char *b) { return (Links *)(void *)(b + WORD); }
 static inline char *blockof(const void *p) { return (char *)p - WORD; }
+
+/* A used block never carries ML_TAG_FREE: the walk would count it free. */
+static inline Word usedtag(int tag) {
+  return (tag > ML_TAG_FREE && tag < ML_NTAGS) ? (Word)tag : ML_TAG_OTHER;
+}
 
 static inline uintptr_t alignup(uintptr_t x, size_t a) {
   return (x + (a - 1)) & ~(uintptr_t)(a - 1);
@@ -239,9 +246,10 @@ static inline char *release(Heap *h, char *b) {
 /* Cuts used block b down to 'bs' bytes when the rest makes a block. */
 static void trim(Heap *h, char *b, size_t bs) {
   size_t size = bsize(b);
+  Word keep = hget(b) & (USEDBIT | PREVFREE | TAGMASK);
   char *rest;
   if (size - bs < MINBLOCK) return;
-  *hdr(b) = ((Word)bs << SIZESHIFT) | (hget(b) & (USEDBIT | PREVFREE | TAGMASK));
+  *hdr(b) = ((Word)bs << SIZESHIFT) | keep;
   rest = b + bs;
   *hdr(rest) = ((Word)(size - bs) << SIZESHIFT) | USEDBIT | ML_TAG_OTHER;
   release(h, rest); /* accounting: 'used' still counts the rest */
@@ -376,7 +384,8 @@ Heap *heap_create(lua_Alloc f, void *ud, size_t cap) {
 void heap_destroy(Heap *h) {
   lua_Alloc f = h->f;
   void *ud = h->ud;
-  Region *r = h->regions, *mine = (Region *)(void *)((char *)h - sizeof(Region));
+  Region *mine = (Region *)(void *)((char *)h - sizeof(Region));
+  Region *r = h->regions;
   while (r != NULL) {
     Region *next = r->next;
     if (r != mine) f(ud, r, r->size, 0);
@@ -392,7 +401,7 @@ void *heap_alloc(Heap *h, size_t size, int tag) {
   b = findfree(h, bs);
   if (b == NULL && (h->cap != 0 || (b = grow(h, bs)) == NULL)) return NULL;
   removefree(h, b);
-  place(h, b, bsize(b), bs, (Word)tag & TAGMASK);
+  place(h, b, bsize(b), bs, usedtag(tag));
   return b + WORD;
 }
 
@@ -457,7 +466,7 @@ int heap_tag(const void *p) { return btag(blockof(p)); }
 
 void heap_settag(void *p, int tag) {
   char *b = blockof(p);
-  *hdr(b) = (hget(b) & ~TAGMASK) | ((Word)tag & TAGMASK);
+  *hdr(b) = (hget(b) & ~TAGMASK) | usedtag(tag);
 }
 
 int heap_contains(const Heap *h, const void *p) {

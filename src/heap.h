@@ -31,7 +31,8 @@
 enum { ML_HEAP_TAGS(ML_TAG_ENUM) ML_NTAGS };
 #undef ML_TAG_ENUM
 
-/* Blocks with these tags start with a GCObject header. */
+/* Blocks with these tags start with a GCObject header (a THREAD block
+** after LUA_EXTRASPACE bytes: lua_getextraspace). */
 #define heap_isobjecttag(t) ((t) >= ML_TAG_STRING && (t) <= ML_TAG_THREAD)
 
 extern const char *const heap_tagnames[ML_NTAGS];

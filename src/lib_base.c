@@ -62,7 +62,7 @@ static int digit_value(int c) {
 
 /*
 ** Reads an integer numeral in 'base' that fills all of s (spaces around
-** allowed, an optional '-'); it wraps around on overflow, as 5.3 does.
+** allowed, an optional sign); it wraps around on overflow, as 5.3 does.
 */
 static int parse_in_base(const char *s, size_t len, int base, lua_Integer *out) {
   const char *end = s + len;
@@ -70,10 +70,8 @@ static int parse_in_base(const char *s, size_t len, int base, lua_Integer *out) 
   int neg = 0, ndigits = 0;
   while (s < end && isspace((unsigned char)*s))
     s++;
-  if (s < end && *s == '-') {
-    neg = 1;
-    s++;
-  }
+  if (s < end && (*s == '-' || *s == '+'))
+    neg = *s++ == '-';
   for (; s < end && isalnum((unsigned char)*s); s++, ndigits++) {
     int d = digit_value((unsigned char)*s);
     if (d >= base)

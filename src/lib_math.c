@@ -142,6 +142,16 @@ static int math_atan(lua_State *L) {
   return 1;
 }
 
+static int math_deg(lua_State *L) {
+  lua_pushnumber(L, luaL_checknumber(L, 1) * ((lua_Number)180 / PI));
+  return 1;
+}
+
+static int math_rad(lua_State *L) {
+  lua_pushnumber(L, luaL_checknumber(L, 1) * (PI / (lua_Number)180));
+  return 1;
+}
+
 static int math_tointeger(lua_State *L) {
   int ok;
   lua_Integer n = lua_tointegerx(L, 1, &ok);
@@ -311,6 +321,7 @@ static const luaL_Reg math_funcs[] = {
     {"sin", math_sin},       {"cos", math_cos},
     {"tan", math_tan},       {"asin", math_asin},
     {"acos", math_acos},     {"atan", math_atan},
+    {"deg", math_deg},       {"rad", math_rad},
     {"tointeger", math_tointeger}, {"type", math_type},
     {"ult", math_ult},       {"max", math_max},
     {"min", math_min},       {"random", math_random},

@@ -13,9 +13,12 @@
 /* What a function needs of its table argument. */
 enum { TAB_R = 1, TAB_W = 2, TAB_L = 4, TAB_RW = TAB_R | TAB_W };
 
+/* Does the table on the top have a (raw) field 'name'? */
 static int has_field(lua_State *L, const char *name) {
   lua_pushstring(L, name);
-  return lua_rawget(L, -2) != LUA_TNIL;
+  int found = lua_rawget(L, -2) != LUA_TNIL;
+  lua_pop(L, 1);
+  return found;
 }
 
 /*
@@ -25,13 +28,13 @@ static int has_field(lua_State *L, const char *name) {
 static void check_table(lua_State *L, int arg, int need) {
   if (lua_type(L, arg) == LUA_TTABLE)
     return;
-  int n = 1;
-  if (lua_getmetatable(L, arg) &&
-      (!(need & TAB_R) || (n++, has_field(L, "__index"))) &&
-      (!(need & TAB_W) || (n++, has_field(L, "__newindex"))) &&
-      (!(need & TAB_L) || (n++, has_field(L, "__len")))) {
-    lua_pop(L, n);
-    return;
+  if (lua_getmetatable(L, arg)) {
+    int ok = (!(need & TAB_R) || has_field(L, "__index")) &&
+             (!(need & TAB_W) || has_field(L, "__newindex")) &&
+             (!(need & TAB_L) || has_field(L, "__len"));
+    lua_pop(L, 1);
+    if (ok)
+      return;
   }
   luaL_checktype(L, arg, LUA_TTABLE);
 }

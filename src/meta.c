@@ -112,9 +112,12 @@ void meta_trybinTM(lua_State *L, const TValue *p1, const TValue *p2,
     case TM_CONCAT:
       dbg_concaterror(L, p1, p2);
     case TM_BAND: case TM_BOR: case TM_BXOR:
-    case TM_SHL: case TM_SHR: case TM_BNOT:
-      if (ttisnumber(p1) && ttisnumber(p2)) dbg_tointerror(L, p1, p2);
+    case TM_SHL: case TM_SHR: case TM_BNOT: {
+      lua_Number dummy; /* numbers, or strings that convert to numbers */
+      if (tonumber(p1, &dummy) && tonumber(p2, &dummy))
+        dbg_tointerror(L, p1, p2);
       dbg_opinterror(L, p1, p2, "perform bitwise operation on");
+    }
     default:
       dbg_opinterror(L, p1, p2, "perform arithmetic on");
   }

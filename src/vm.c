@@ -362,15 +362,29 @@ static inline int quickeq(const TValue *a, const TValue *b) {
 /* Table access                                                           */
 /* ---------------------------------------------------------------------- */
 
+/*
+** table_getshortstr, inline: a short string's main position is its hash
+** modulo the (power of 2) node count, as table.c places it; a chain links
+** the colliding nodes by offsets, 0 ending it.
+*/
+static inline const TValue *getshortstr(const Table *h, const TString *key) {
+  const Node *n = gnode(h, lmod(key->hash, sizenode(h)));
+  for (;;) {
+    if (keyisshrstr(n) && keystrval(n) == key) return gval(n);
+    if (gnext(n) == 0) return luaO_nilobject;
+    n += gnext(n);
+  }
+}
+
 /* The slot of key in h; a nil slot or luaO_nilobject when absent.
 ** Integer keys in the array part and short strings skip table_get. */
 static inline const TValue *fastslot(Table *h, const TValue *key) {
+  if (ttisshrstring(key)) return getshortstr(h, tsvalue(key));
   if (ttisinteger(key)) {
     lua_Unsigned idx = l_castS2U(ivalue(key)) - 1u;
     if (idx < h->sizearray) return &h->array[idx];
     return table_getint(h, ivalue(key));
   }
-  if (ttisshrstring(key)) return table_getshortstr(h, tsvalue(key));
   return table_get(h, key);
 }
 
@@ -391,6 +405,14 @@ static inline int storefast(lua_State *L, Table *h, const TValue *slot,
   return 1;
 }
 
+/* fasttm with the lookup inline; meta_gettm caches an absence. */
+static inline const TValue *tmof(lua_State *L, Table *mt, TMS event) {
+  const TValue *tm;
+  if (mt == NULL || (mt->flags & (1u << event))) return NULL;
+  tm = getshortstr(mt, G(L)->tmname[event]);
+  return ttisnil(tm) ? meta_gettm(mt, event, G(L)->tmname[event]) : tm;
+}
+
 void vm_finishget(lua_State *L, const TValue *t, TValue *key, StkId val,
                   const TValue *slot) {
   int loop;
@@ -400,7 +422,7 @@ void vm_finishget(lua_State *L, const TValue *t, TValue *key, StkId val,
       tm = meta_gettmbyobj(L, t, TM_INDEX);
       if (ttisnil(tm)) dbg_typeerror(L, t, "index");
     } else {
-      tm = fasttm(L, hvalue(t)->metatable, TM_INDEX);
+      tm = tmof(L, hvalue(t)->metatable, TM_INDEX);
       if (tm == NULL) {
         setnilvalue(val);
         return;
@@ -417,6 +439,14 @@ void vm_finishget(lua_State *L, const TValue *t, TValue *key, StkId val,
     }
   }
   dbg_runerror(L, "'__index' chain too long; possible loop");
+}
+
+/* A method found through a table __index (the class), or a nil slot. */
+static inline const TValue *methodslot(lua_State *L, Table *h,
+                                       const TValue *key) {
+  const TValue *tm = tmof(L, h->metatable, TM_INDEX);
+  if (tm == NULL || !ttistable(tm)) return luaO_nilobject;
+  return fastslot(hvalue(tm), key);
 }
 
 /* A raw store into a slot of h found by a lookup of key. */
@@ -441,7 +471,7 @@ void vm_finishset(lua_State *L, const TValue *t, TValue *key, StkId val,
     if (slot != NULL) {
       Table *h = hvalue(t);
       if (!ttisnil(slot) ||
-          (tm = fasttm(L, h->metatable, TM_NEWINDEX)) == NULL) {
+          (tm = tmof(L, h->metatable, TM_NEWINDEX)) == NULL) {
         rawset(L, h, key, val, slot);
         return;
       }
@@ -707,6 +737,46 @@ static l_noinline CallInfo *tailcall(lua_State *L, int closeupvals) {
   return oci;
 }
 
+/*
+** The common calls, inline: a Lua function with fixed parameters, no hook
+** and room on the stack, with a CallInfo ready. This is call_precall's
+** and call_poscall's work for that case (call.c does every other case).
+*/
+static inline int fastcall(lua_State *L, StkId func, int nresults) {
+  const Proto *p;
+  CallInfo *nci;
+  int n;
+  if (!ttisLclosure(func) || L->hookmask) return 0;
+  p = clLvalue(func)->p;
+  nci = L->ci->next;
+  if (p->is_vararg || nci == NULL || L->stack_last - L->top <= p->maxstacksize)
+    return 0;
+  for (n = cast_int(L->top - func) - 1; n < p->numparams; n++) {
+    setnilvalue(L->top);
+    L->top++;
+  }
+  nci->nresults = cast(short, nresults);
+  nci->func = func;
+  nci->u.l.base = func + 1;
+  L->top = nci->top = func + 1 + p->maxstacksize;
+  nci->u.l.savedpc = p->code;
+  nci->callstatus = CIST_LUA;
+  L->ci = nci;
+  return 1;
+}
+
+/* Moves the results of ci where its function was; no hook is set. */
+static inline void fastreturn(lua_State *L, CallInfo *ci, StkId first,
+                              int nres) {
+  StkId res = ci->func;
+  int wanted = ci->nresults, j;
+  L->ci = ci->previous;
+  if (wanted == LUA_MULTRET) wanted = nres;
+  for (j = 0; j < nres && j < wanted; j++) setobjs2s(L, res + j, first + j);
+  for (; j < wanted; j++) setnilvalue(res + j);
+  L->top = res + wanted;
+}
+
 /* ---------------------------------------------------------------------- */
 /* The interpreter                                                        */
 /* ---------------------------------------------------------------------- */
@@ -905,10 +975,13 @@ newframe:
       vmcase(SELF) {
         StkId rb = RB(i);
         TValue *rc = RKC(i);
-        const TValue *slot;
+        const TValue *slot, *method;
         setobjs2s(L, ra + 1, rb);
         if (vm_fastget(L, rb, rc, slot, fastslot)) {
           setobj2s(L, ra, slot);
+        } else if (slot != NULL &&
+                   !ttisnil(method = methodslot(L, hvalue(rb), rc))) {
+          setobj2s(L, ra, method);
         } else Protect(vm_finishget(L, rb, rc, ra, slot));
         vmbreak;
       }
@@ -1043,6 +1116,10 @@ newframe:
         int nresults = GETARG_C(i) - 1;
         if (b != 0) L->top = ra + b; /* else the previous op set top */
         savepc();
+        if (fastcall(L, ra, nresults)) {
+          ci = L->ci;
+          goto newframe;
+        }
         if (call_precall(L, ra, nresults)) { /* C function: done */
           if (nresults >= 0) L->top = ci->top;
           updatebase();
@@ -1071,7 +1148,8 @@ newframe:
         int fresh = ci->callstatus & CIST_FRESH;
         savepc();
         if (cl->p->sizep > 0) func_close(L, base);
-        call_poscall(L, ci, ra, nres);
+        if (L->hookmask) call_poscall(L, ci, ra, nres);
+        else fastreturn(L, ci, ra, nres);
         if (fresh) return;
         ci = L->ci;
         if (wanted != LUA_MULTRET) L->top = ci->top;
