@@ -631,9 +631,12 @@ static l_noinline void pushclosure(lua_State *L, Proto *p, UpVal **encup,
 /* R(A)[first + j] := R(A + j), 1 <= j <= n, into the array part. */
 static l_noinline void setlist(lua_State *L, StkId ra, int n,
                                unsigned int first) {
-  Table *h = hvalue(ra);
+  Table *h;
   unsigned int last = first + cast(unsigned int, n);
   int j;
+  if (!ttistable(ra) || isreadonly(hvalue(ra))) /* only in a crafted chunk */
+    dbg_runerror(L, "bad table in SETLIST");
+  h = hvalue(ra);
   if (last > h->sizearray) table_resizearray(L, h, last);
   for (j = 1; j <= n; j++) {
     TValue *val = ra + j;
@@ -1133,12 +1136,11 @@ newframe:
         int b = GETARG_B(i);
         if (b != 0) L->top = ra + b;
         savepc();
-        if (call_precall(L, ra, LUA_MULTRET)) { /* C function: done */
-          updatebase(); /* the next op (RETURN) returns its results */
-        } else {
+        if (fastcall(L, ra, LUA_MULTRET) || !call_precall(L, ra, LUA_MULTRET)) {
           ci = tailcall(L, cl->p->sizep > 0);
           goto newframe;
         }
+        updatebase(); /* a C function: the next op (RETURN) returns */
         vmbreak;
       }
       vmcase(RETURN) {
@@ -1160,7 +1162,7 @@ newframe:
           lua_Unsigned left = l_castS2U(ivalue(ra + 1));
           if (left > 0) {
             lua_Integer idx = intop(+, ivalue(ra), ivalue(ra + 2));
-            chgivalue(ra + 1, l_castU2S(left - 1));
+            setivalue(ra + 1, l_castU2S(left - 1)); /* tag too: see verify.c */
             chgivalue(ra, idx);
             setivalue(ra + 3, idx);
             pc += GETARG_sBx(i);
@@ -1170,7 +1172,7 @@ newframe:
           lua_Number idx = fltvalue(ra) + step;
           lua_Number limit = fltvalue(ra + 1);
           if (step > 0 ? idx <= limit : limit <= idx) {
-            chgfltvalue(ra, idx);
+            setfltvalue(ra, idx); /* tag too: see verify.c */
             setfltvalue(ra + 3, idx);
             pc += GETARG_sBx(i);
           }
