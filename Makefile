@@ -1,4 +1,5 @@
-# Moonlet build. `make` builds build/moonlet and build/libmoonlet.a.
+# Moonlet build. `make` builds build/moonlet, build/moonletc (the image
+# builder) and build/libmoonlet.a.
 #   make CONFIG=small   32-bit integers and floats (the device numbers)
 #   make M32=1          a 32-bit binary (with -funsigned-char, as ARM/Xtensa)
 #   make SAN=1          AddressSanitizer + UndefinedBehaviorSanitizer
@@ -35,15 +36,17 @@ endif
 CFLAGS ?=
 ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS) -Isrc
 OUT = build/$(VARIANT)
-LIB_SRCS = $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_SRCS = $(filter-out src/main.c src/moonletc.c,$(wildcard src/*.c))
 LIB_OBJS = $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 
 # The default build also leaves build/moonlet and build/libmoonlet.a.
 .PHONY: all test bench clean
-all: $(OUT)/moonlet $(OUT)/libmoonlet.a
+all: $(OUT)/moonlet $(OUT)/moonletc $(OUT)/libmoonlet.a
 ifeq ($(VARIANT),default)
-all: build/moonlet build/libmoonlet.a
+all: build/moonlet build/moonletc build/libmoonlet.a
 build/moonlet: $(OUT)/moonlet
+	cp $< $@
+build/moonletc: $(OUT)/moonletc
 	cp $< $@
 build/libmoonlet.a: $(OUT)/libmoonlet.a
 	cp $< $@
@@ -65,11 +68,17 @@ $(OUT)/libmoonlet.a: $(LIB_OBJS)
 $(OUT)/moonlet: $(OUT)/obj/main.o $(OUT)/libmoonlet.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(OUT)/moonletc: $(OUT)/obj/moonletc.o $(OUT)/libmoonlet.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 test: all
-	MOONLET=$(OUT)/moonlet OUT=$(OUT) CONFIG=$(CONFIG) CC="$(CC)" CFLAGS="$(ALL_CFLAGS)" LDFLAGS="$(LDFLAGS)" sh tests/run.sh
+	MOONLET=$(OUT)/moonlet MOONLETC=$(OUT)/moonletc OUT=$(OUT) CONFIG=$(CONFIG) CC="$(CC)" CFLAGS="$(ALL_CFLAGS)" LDFLAGS="$(LDFLAGS)" sh tests/run.sh
 
 bench: all
 	sh bench/run.sh $(OUT)/moonlet
 
 clean:
 	rm -rf build
+
+# The firmware and ESP8266 targets (helper "mcu"): make mcu, test-mcu, esp8266-size.
+include mcu/mcu.mk

@@ -8,6 +8,7 @@
 #include "api.h"
 #include "call.h"
 #include "debuginfo.h"
+#include "dump.h"
 #include "func.h"
 #include "gc.h"
 #include "mem.h"
@@ -15,6 +16,7 @@
 #include "state.h"
 #include "str.h"
 #include "table.h"
+#include "undump.h"
 #include "vm.h"
 #include "zio.h"
 
@@ -776,26 +778,68 @@ static void setenvupvalue(lua_State *L, LClosure *f) {
   gc_upvalbarrier(L, uv);
 }
 
+static const char *endreader(lua_State *L, void *ud, size_t *size) {
+  UNUSED(L);
+  UNUSED(ud);
+  *size = 0;
+  return NULL;
+}
+
+/* Fills the stream's buffer without consuming its first byte. At the end
+** the reader is not called again: the stream stays ended. */
+static void peekfirst(lua_State *L, void *ud) {
+  ZIO *z = (ZIO *)ud;
+  UNUSED(L);
+  if (z->n > 0) return;
+  if (zio_fill(z) == EOZ) {
+    z->reader = endreader;
+  } else { /* put the byte back */
+    z->n++;
+    z->p--;
+  }
+}
+
+/*
+** A chunk that starts with LUA_SIGNATURE is binary (undump.c), any other
+** is text (parser.c). The first byte is only looked at here: the reader
+** runs, protected, to get it, and the chosen loader reads it again.
+*/
+static int loadchunk(lua_State *L, ZIO *z, const char *chunkname,
+                     const char *mode) {
+  int status;
+  L->nny++; /* the reader may not yield */
+  status = call_pcall(L, peekfirst, z, savestack(L, L->top), L->errfunc);
+  L->nny--;
+  if (status != LUA_OK) return status;
+  if (z->n == 0 || *z->p != LUA_SIGNATURE[0])
+    return parse_protected(L, z, chunkname, mode);
+  if (mode != NULL && strchr(mode, 'b') == NULL) {
+    lua_pushfstring(L, "attempt to load a binary chunk (mode is '%s')", mode);
+    return LUA_ERRSYNTAX;
+  }
+  return undump_protected(L, z, chunkname);
+}
+
 LUA_API int lua_load(lua_State *L, lua_Reader reader, void *data,
                      const char *chunkname, const char *mode) {
   ZIO z;
   int status;
   if (chunkname == NULL) chunkname = "?";
   zio_init(L, &z, reader, data);
-  status = parse_protected(L, &z, chunkname, mode);
+  status = loadchunk(L, &z, chunkname, mode);
   if (status == LUA_OK) setenvupvalue(L, clLvalue(L->top - 1));
   return status;
 }
 
-/* Not supported yet (binary chunks come with the flash store): writes
-** nothing and returns 1, the writer-error status, so string.dump fails
-** with "unable to dump given function". */
+/* Dumps the Lua function on the top; 1 (and nothing written) for any other
+** value. The function stays on the stack, so its proto stays alive while
+** the writer runs. */
 LUA_API int lua_dump(lua_State *L, lua_Writer writer, void *data, int strip) {
-  UNUSED(L);
-  UNUSED(writer);
-  UNUSED(data);
-  UNUSED(strip);
-  return 1;
+  TValue *o;
+  api_checknelems(L, 1);
+  o = L->top - 1;
+  if (!isLfunction(o)) return 1;
+  return dump_proto(L, getproto(o), writer, data, strip);
 }
 
 /* ---------------------------------------------------------------------

@@ -1,35 +1,42 @@
 /*
-** gc.c: the garbage collector: tri-colour mark & sweep with two whites,
-** run as one whole cycle per step for now. It never allocates, and never
-** writes a read-only object (those are never white, so never marked).
+** gc.c: the garbage collector: incremental tri-colour mark & sweep with two
+** whites, paced by allocation debt, with weak tables and finalizers. It
+** never allocates, and never writes a read-only object (those are never
+** white, so never marked).
 */
+#include <stdio.h>
 #include <string.h>
+#if ML_GC_STATS
+#include <time.h>
+#endif
 
 #include "gc.h"
 
 #include "call.h"
 #include "func.h"
 #include "heap.h"
+#include "heapgc.h"
+#include "mem.h"
 #include "meta.h"
 #include "state.h"
 #include "str.h"
 #include "table.h"
 
+#if ML_SMALL
+#define DEFAULTPAUSE 100 /* never idle, as NodeMCU ships */
+#define STEPSIZE 1024    /* bytes allocated between two steps */
+#else
 #define DEFAULTPAUSE 200
+#define STEPSIZE 2048
+#endif
 #define DEFAULTSTEPMUL 200
-#define MINSLACK 4096 /* bytes the heap may grow by after any cycle, at least */
+#define MINSLACK 4096    /* the heap may grow by MINSLACK/4 after a cycle */
+#define SWEEPDIV 8       /* sweeping a byte costs 1/8 of marking one */
+#define FINCOST 256      /* work charged for one finalizer call */
 
-/*
-** A cycle runs GCSpropagate -> GCSatomic -> GCSswpallgc -> GCSswpend ->
-** GCScallfin -> GCSpause inside one call, so 'state != GCSpause' means a
-** collection is under way: the guard against running one inside another
-** (an allocation made while shrinking, a torture build's collections).
-** An incremental collector would keep the same phases and lists, spread
-** over several calls, and need a separate guard.
-*/
-static int collecting(const global_State *g) {
-  return g->gc.state != GCSpause;
-}
+/* Modes of running finalizers: not at all, errors as warnings, errors
+** raised (explicit collections, as 5.3's LUA_ERRGCMM). */
+enum { FIN_NONE, FIN_WARN, FIN_RAISE };
 
 /* The barriers must keep 'no black object points to a white one'. */
 static int keepinvariant(const global_State *g) {
@@ -39,6 +46,7 @@ static int keepinvariant(const global_State *g) {
 /* ---------- colours ---------- */
 
 #define COLOURBITS (WHITEBITS | bitmask(BLACKBIT))
+#define TOBEFNZ bitmask(TOBEFNZBIT)
 
 static inline void makewhite(global_State *g, GCObject *o) {
   o->marked = cast_byte((o->marked & ~COLOURBITS) | luaC_white(g));
@@ -99,13 +107,18 @@ static void reallymarkobject(global_State *g, GCObject *o) {
     white2gray(o);
     switch (o->tt) {
       case LUA_TSHRSTR:
+        g->gc.work += sizelstring(gco2ts(o)->shrlen);
+        gray2black(o);
+        return;
       case LUA_TLNGSTR:
+        g->gc.work += sizelstring(gco2ts(o)->u.lnglen);
         gray2black(o);
         return;
       case LUA_TUSERDATA: {
         Udata *u = gco2u(o);
         if (u->metatable != NULL && unmarked(obj2gco(u->metatable)))
           reallymarkobject(g, obj2gco(u->metatable)); /* only links it */
+        g->gc.work += sizeudata(u);
         gray2black(o);
         uv.value_ = u->user_;
         uv.tt_ = u->ttuv_;
@@ -113,6 +126,7 @@ static void reallymarkobject(global_State *g, GCObject *o) {
         break;
       }
       case LUA_TUPVAL: /* open: its stack slot, which a dead thread keeps */
+        g->gc.work += sizeof(UpVal);
         gray2black(o);
         next = gco2upv(o)->v;
         break;
@@ -135,6 +149,15 @@ static inline void markvalue(global_State *g, const TValue *v) {
 
 static inline void markkey(global_State *g, const Node *n) {
   if (keyiscollectable(n)) markobject(g, gckey(n));
+}
+
+/* Objects unreachable with a finalizer pending live until it has run. */
+static void markbeingfnz(global_State *g) {
+  unsigned int i;
+  for (i = 0; i < g->gc.nfin; i++) {
+    GCObject *o = g->gc.fin[i];
+    if (o != NULL && (o->marked & TOBEFNZ)) markobject(g, o);
+  }
 }
 
 static void markroots(lua_State *L) {
@@ -171,6 +194,11 @@ static int iscleared(global_State *g, GCObject *o) {
 
 static Node *nodeend(Table *h) {
   return h->node == NULL ? NULL : gnode(h, sizenode(h));
+}
+
+static size_t tablesize(Table *h) {
+  size_t n = h->node == NULL ? 0 : (size_t)sizenode(h);
+  return sizeof(Table) + sizeof(TValue) * h->sizearray + sizeof(Node) * n;
 }
 
 static void traversestrongtable(global_State *g, Table *h) {
@@ -239,7 +267,7 @@ static int traverseephemeron(global_State *g, Table *h) {
   return marked;
 }
 
-static void traversetable(global_State *g, Table *h) {
+static size_t traversetable(global_State *g, Table *h) {
   const TValue *mode = NULL;
   int wk = 0, wv = 0;
   markobject(g, obj2gco(h->metatable));
@@ -250,7 +278,7 @@ static void traversetable(global_State *g, Table *h) {
   }
   if (!wk && !wv) {
     traversestrongtable(g, h);
-    return;
+    return tablesize(h);
   }
   black2gray(obj2gco(h)); /* weak tables stay gray until cleared */
   if (!wk)
@@ -259,23 +287,26 @@ static void traversetable(global_State *g, Table *h) {
     traverseephemeron(g, h);
   else
     linkgclist(obj2gco(h), &g->gc.allweak); /* nothing to mark */
+  return tablesize(h);
 }
 
 /* ---------- functions and threads ---------- */
 
-static void traverseLclosure(global_State *g, LClosure *cl) {
+static size_t traverseLclosure(global_State *g, LClosure *cl) {
   int i;
   markobject(g, obj2gco(cl->p));
   for (i = 0; i < cl->nupvalues; i++) markobject(g, obj2gco(cl->upvals[i]));
+  return (size_t)sizeLclosure(cl->nupvalues);
 }
 
-static void traverseCclosure(global_State *g, CClosure *cl) {
+static size_t traverseCclosure(global_State *g, CClosure *cl) {
   int i;
   for (i = 0; i < cl->nupvalues; i++) markvalue(g, &cl->upvalue[i]);
+  return (size_t)sizeCclosure(cl->nupvalues);
 }
 
 /* Parts still being built by the compiler are NULL or nil. */
-static void traverseproto(global_State *g, Proto *f) {
+static size_t traverseproto(global_State *g, Proto *f) {
   int i;
   markobject(g, obj2gco(f->source));
   for (i = 0; i < f->sizek; i++) markvalue(g, &f->k[i]);
@@ -284,12 +315,26 @@ static void traverseproto(global_State *g, Proto *f) {
   for (i = 0; i < f->sizep; i++) markobject(g, obj2gco(f->p[i]));
   for (i = 0; i < f->sizelocvars; i++)
     markobject(g, obj2gco(f->locvars[i].varname));
+  return sizeof(Proto) + sizeof(Instruction) * (size_t)f->sizecode +
+         sizeof(TValue) * (size_t)f->sizek +
+         sizeof(Proto *) * (size_t)f->sizep +
+         (size_t)f->sizelineinfo +
+         sizeof(AbsLineInfo) * (size_t)f->sizeabslineinfo +
+         sizeof(LocVar) * (size_t)f->sizelocvars +
+         sizeof(Upvaldesc) * (size_t)f->sizeupvalues;
 }
 
-/* The live part of a stack: up to top, or the running Lua frame's top. */
-static StkId stacklimit(lua_State *th) {
+/*
+** The live part of a stack: up to top. Steps run at safe points, where
+** top is past the last live register (so a dead register holds nothing
+** alive, and the atomic phase clears it, as in 5.3); an emergency runs
+** inside an allocation, where a Lua frame's registers up to ci->top may
+** be live.
+*/
+static StkId stacklimit(global_State *g, lua_State *th) {
   StkId lim = th->top, end = th->stack_last + EXTRA_STACK;
-  if (th->ci != NULL && isLua(th->ci) && th->ci->top > lim) lim = th->ci->top;
+  if (g->gc.emergency && th->ci != NULL && isLua(th->ci) && th->ci->top > lim)
+    lim = th->ci->top;
   return lim < end ? lim : end;
 }
 
@@ -299,11 +344,11 @@ static StkId stacklimit(lua_State *th) {
 ** (so no slot ever keeps a pointer to a freed object). Its open upvalues
 ** live as long as it does.
 */
-static void traversethread(global_State *g, lua_State *th) {
+static size_t traversethread(global_State *g, lua_State *th) {
   StkId o = th->stack, lim;
   UpVal *uv;
-  if (o == NULL) return; /* not built yet */
-  lim = stacklimit(th);
+  if (o == NULL) return sizeof(lua_State); /* not built yet */
+  lim = stacklimit(g, th);
   for (; o < lim; o++) markvalue(g, o);
   for (uv = th->openupval; uv != NULL; uv = uv->u.open.next)
     markobject(g, obj2gco(uv));
@@ -314,18 +359,21 @@ static void traversethread(global_State *g, lua_State *th) {
     black2gray(obj2gco(th));
     linkgclist(obj2gco(th), &g->gc.grayagain);
   }
+  return sizeof(lua_State) + sizeof(TValue) * (size_t)th->stacksize +
+         sizeof(CallInfo) * th->nci;
 }
 
+/* Traverses one gray object; the work is about the bytes it looked at. */
 static void propagatemark(global_State *g) {
   GCObject *o = g->gc.gray;
   g->gc.gray = *gclistof(o);
   gray2black(o);
   switch (o->tt) {
-    case LUA_TTABLE: traversetable(g, gco2t(o)); break;
-    case LUA_TLCL: traverseLclosure(g, gco2lcl(o)); break;
-    case LUA_TCCL: traverseCclosure(g, gco2ccl(o)); break;
-    case LUA_TPROTO: traverseproto(g, gco2p(o)); break;
-    default: traversethread(g, gco2th(o)); break;
+    case LUA_TTABLE: g->gc.work += traversetable(g, gco2t(o)); break;
+    case LUA_TLCL: g->gc.work += traverseLclosure(g, gco2lcl(o)); break;
+    case LUA_TCCL: g->gc.work += traverseCclosure(g, gco2ccl(o)); break;
+    case LUA_TPROTO: g->gc.work += traverseproto(g, gco2p(o)); break;
+    default: g->gc.work += traversethread(g, gco2th(o)); break;
   }
 }
 
@@ -333,19 +381,123 @@ static void propagateall(global_State *g) {
   while (g->gc.gray != NULL) propagatemark(g);
 }
 
+/* ---------- the finalizer list ---------- */
+
+/*
+** The heap keeps no list of objects (it is walked), so the objects marked
+** for finalization sit in one array, g->gc.fin (a heap block tagged
+** OTHER), in marking order: one pointer per such object and nothing for
+** the others. An entry is an object with SEPARATED set; TOBEFNZ marks
+** the unreachable ones whose finalizer is pending. A finalizer that is
+** called leaves a NULL hole, removed (order kept) at the next atomic
+** phase or before the array grows. Pending finalizers are called from the
+** top down (newest first: reverse marking order); 'fincursor' remembers
+** where the search is. While some are pending, an atomic phase separates
+** no new ones (it keeps them alive for a later cycle instead), so pending
+** finalizers always belong to one cycle and older ones run first.
+*/
+static void compactfin(global_State *g) {
+  GCState *gc = &g->gc;
+  unsigned int i, j = 0, cursor = 0;
+  for (i = 0; i < gc->nfin; i++) {
+    if (i == gc->fincursor) cursor = j;
+    if (gc->fin[i] != NULL) gc->fin[j++] = gc->fin[i];
+  }
+  if (gc->fincursor >= gc->nfin) cursor = j;
+  gc->nfin = j;
+  gc->fincursor = cursor;
+}
+
+/* Room for one more entry. May collect (the array is compacted then). */
+static void growfin(lua_State *L) {
+  GCState *gc = &G(L)->gc;
+  unsigned int newsize;
+  GCObject **nf;
+  compactfin(G(L));
+  if (gc->nfin < gc->sizefin) return;
+  if (gc->sizefin >= (unsigned int)MAX_INT / 2) mem_toobig(L);
+  newsize = gc->sizefin < 4 ? 4 : gc->sizefin * 2;
+  nf = (GCObject **)mem_realloc(L, gc->fin, gc->sizefin * sizeof(GCObject *),
+                                newsize * sizeof(GCObject *), ML_TAG_OTHER);
+  gc->fin = nf;
+  gc->sizefin = newsize;
+}
+
+/* Gives back most of an array that emptied; shrinking never allocates. */
+static void shrinkfin(global_State *g) {
+  GCState *gc = &g->gc;
+  unsigned int newsize = gc->sizefin / 2;
+  void *nf;
+  if (gc->nfin >= gc->sizefin / 4 || gc->sizefin <= 4) return;
+  nf = heap_realloc(g->heap, gc->fin, newsize * sizeof(GCObject *),
+                    ML_TAG_OTHER);
+  if (nf != NULL) {
+    gc->fin = (GCObject **)nf;
+    gc->sizefin = newsize;
+  }
+}
+
+/*
+** At the end of marking: unreachable objects marked for finalization get
+** TOBEFNZ, or, with finalizers still pending from a previous cycle, are
+** just kept alive. Runs before the atomic phase flips the whites.
+*/
+static void separatetobefnz(global_State *g) {
+  GCState *gc = &g->gc;
+  int defer = gc->ntbf > 0;
+  unsigned int i;
+  compactfin(g);
+  gc->fincursor = gc->nfin;
+  for (i = 0; i < gc->nfin; i++) {
+    GCObject *o = gc->fin[i];
+    if ((o->marked & TOBEFNZ) || !unmarked(o)) continue;
+    if (defer)
+      reallymarkobject(g, o);
+    else {
+      o->marked = cast_byte(o->marked | TOBEFNZ);
+      gc->ntbf++;
+    }
+  }
+  g->gc.work += sizeof(GCObject *) * gc->nfin;
+}
+
+/* The next object whose finalizer is pending, taken off the list. */
+static GCObject *nexttobefnz(global_State *g) {
+  GCState *gc = &g->gc;
+  while (gc->ntbf > 0 && gc->fincursor > 0) {
+    GCObject *o = gc->fin[--gc->fincursor];
+    if (o != NULL && (o->marked & TOBEFNZ)) {
+      gc->fin[gc->fincursor] = NULL;
+      gc->ntbf--;
+      o->marked = cast_byte((o->marked & ~(TOBEFNZ | bitmask(SEPARATED))) |
+                            bitmask(FINALIZEDBIT));
+      return o;
+    }
+  }
+  return NULL;
+}
+
 /* ---------- the atomic phase ---------- */
 
 /*
-** Open upvalues still marked while their thread is not: the slots they
-** point to may have changed since they were marked, so mark them again.
+** Open upvalues of threads not marked (yet): the slots they point to may
+** have changed since they were marked, so mark those again. As Lua 5.3
+** does with its "touched" upvalues, an open upvalue of an unreachable
+** thread keeps its value alive for one cycle, once: so a cycle through a
+** dead coroutine's stack takes two collections to break.
 */
 static void remarkupvals(global_State *g) {
   lua_State *th;
   for (th = g->twups; th != NULL; th = th->twups) {
     UpVal *uv;
     if (!iswhite(th)) continue;
-    for (uv = th->openupval; uv != NULL; uv = uv->u.open.next)
+    for (uv = th->openupval; uv != NULL; uv = uv->u.open.next) {
+      if (!(uv->marked & bitmask(UVSEENBIT))) {
+        uv->marked = cast_byte(uv->marked | bitmask(UVSEENBIT));
+        markobject(g, obj2gco(uv));
+      }
       if (!iswhite(uv)) markvalue(g, uv->v);
+    }
   }
 }
 
@@ -378,8 +530,9 @@ static void clearkeys(global_State *g, GCObject *l) {
   }
 }
 
-static void clearvalues(global_State *g, GCObject *l) {
-  for (; l != NULL; l = gco2t(l)->gclist) {
+/* Clears the white values of the tables in list l up to (not including) f. */
+static void clearvalues(global_State *g, GCObject *l, GCObject *f) {
+  for (; l != f; l = gco2t(l)->gclist) {
     Table *h = gco2t(l);
     Node *n, *limit = nodeend(h);
     unsigned int i;
@@ -422,9 +575,15 @@ static void cleartwups(global_State *g) {
   }
 }
 
+/*
+** Weak values are cleared before the objects to be finalized are marked
+** again (a finalizer must not find them), weak keys after (so it still
+** finds its own entries); values of weak tables first reached while
+** marking those objects are cleared then.
+*/
 static void atomic(lua_State *L) {
   global_State *g = G(L);
-  GCObject *grayagain = g->gc.grayagain;
+  GCObject *grayagain = g->gc.grayagain, *origweak, *origall;
   g->gc.state = GCSatomic;
   g->gc.grayagain = NULL;
   markroots(L);
@@ -434,21 +593,25 @@ static void atomic(lua_State *L) {
   propagateall(g);
   convergeephemerons(g);
   /* every object reachable through strong references is now marked */
+  clearvalues(g, g->gc.weak, NULL);
+  clearvalues(g, g->gc.allweak, NULL);
+  origweak = g->gc.weak;
+  origall = g->gc.allweak;
+  separatetobefnz(g);
+  markbeingfnz(g);
+  propagateall(g);
+  convergeephemerons(g);
   clearkeys(g, g->gc.ephemeron);
   clearkeys(g, g->gc.allweak);
-  clearvalues(g, g->gc.weak);
-  clearvalues(g, g->gc.allweak);
+  clearvalues(g, g->gc.weak, origweak);
+  clearvalues(g, g->gc.allweak, origall);
   g->gc.weak = g->gc.ephemeron = g->gc.allweak = NULL;
   cleartwups(g);
   g->gc.currentwhite = cast_byte(otherwhite(g)); /* white now means dead */
+  g->gc.cycles++;
 }
 
 /* ---------- sweeping ---------- */
-
-typedef struct Sweep {
-  lua_State *L;
-  lua_State *threads; /* survivors, linked by gclist, to shrink */
-} Sweep;
 
 /* The object in a block: a thread follows its LUA_EXTRASPACE bytes
 ** (lua_getextraspace). */
@@ -468,36 +631,103 @@ static void freeobject(lua_State *L, GCObject *o) {
   }
 }
 
+/*
+** Dead objects (the old white) are freed; survivors turn the current
+** white, as do objects made after the atomic phase, so those survive.
+** A surviving thread gives back the stack it does not use, except in an
+** emergency (the allocation that failed may hold stack pointers).
+*/
 static int sweepkeep(void *ud, void *payload, int tag) {
-  Sweep *s = (Sweep *)ud;
-  global_State *g = G(s->L);
+  lua_State *L = (lua_State *)ud;
+  global_State *g = G(L);
   GCObject *o = blockobject(payload, tag);
   if (isdeadm(otherwhite(g), o->marked) && !(o->marked & bitmask(FIXEDBIT))) {
-    freeobject(s->L, o);
+    freeobject(L, o);
     return 0;
   }
   makewhite(g, o);
-  if (o->tt == LUA_TTHREAD) {
-    gco2th(o)->gclist = obj2gco(s->threads);
-    s->threads = gco2th(o);
-  }
+  if (o->tt == LUA_TTHREAD && !g->gc.emergency && gco2th(o)->stack != NULL)
+    call_shrinkstack(gco2th(o));
   return 1;
 }
 
-/* After a normal cycle: give back what the survivors do not need. */
-static void shrinkbuffers(lua_State *L, lua_State *threads) {
+static void sweepstep(lua_State *L, size_t budget) {
   global_State *g = G(L);
-  while (threads != NULL) {
-    lua_State *th = threads;
-    threads = gco2th(th->gclist);
-    th->gclist = NULL;
-    if (th->stack != NULL) call_shrinkstack(th);
-  }
-  if (g->strt.nuse < g->strt.size / 4 && g->strt.size > MINSTRTABSIZE)
-    str_resize(L, g->strt.size / 2);
+  g->gc.work += heap_sweepstep(g->heap, sweepkeep, L, budget * SWEEPDIV) /
+                SWEEPDIV;
 }
 
-/* ---------- cycles and pacing ---------- */
+/* After a sweep: the string table shrinks when mostly empty (never in an
+** emergency; shrinking allocates nothing). */
+static void endsweep(lua_State *L) {
+  global_State *g = G(L);
+  if (!g->gc.emergency && g->strt.nuse < g->strt.size / 4 &&
+      g->strt.size > MINSTRTABSIZE)
+    str_resize(L, g->strt.size / 2);
+  g->gc.estimate = heap_used(g->heap);
+}
+
+/* ---------- calling finalizers ---------- */
+
+static void dothecall(lua_State *L, void *ud) {
+  UNUSED(ud);
+  call_callnoyield(L, L->top - 2, 0);
+}
+
+/* An error in a finalizer: raised for explicit collections, else (steps at
+** safe points, lua_close) printed as a warning. The error value is on top. */
+static void finalizererror(lua_State *L, int status, int mode) {
+  const char *msg = ttisstring(L->top - 1) ? svalue(L->top - 1) : "no message";
+  if (mode == FIN_RAISE) {
+    if (status == LUA_ERRRUN) {
+      obj_pushfstring(L, "error in __gc metamethod (%s)", msg);
+      status = LUA_ERRGCMM;
+    }
+    call_throw(L, status);
+  }
+  fprintf(stderr, "warning: error in __gc metamethod (%s)\n", msg);
+  fflush(stderr);
+  L->top--;
+}
+
+/*
+** Calls o's __gc (looked up now: it may have changed or gone since o was
+** marked) with hooks and automatic steps off, in protected mode.
+*/
+static void callfinalizer(lua_State *L, GCObject *o, int mode) {
+  global_State *g = G(L);
+  TValue v;
+  const TValue *tm;
+  lu_byte oldah = L->allowhook, running = g->gc.running;
+  int status;
+  setgcovalue(L, &v, o);
+  tm = meta_gettmbyobj(L, &v, TM_GC);
+  if (!ttisfunction(tm)) return;
+  L->allowhook = 0;
+  g->gc.running = 0;
+  setobj2s(L, L->top, tm);  /* EXTRA_STACK leaves room for both */
+  setobj2s(L, L->top + 1, &v);
+  L->top += 2;
+  L->ci->callstatus |= CIST_FIN;
+  status = call_pcall(L, dothecall, NULL, savestack(L, L->top - 2), 0);
+  L->ci->callstatus &= (unsigned short)~CIST_FIN;
+  L->allowhook = oldah;
+  g->gc.running = running;
+  if (status != LUA_OK) finalizererror(L, status, mode);
+}
+
+static int runonefinalizer(lua_State *L, int mode) {
+  GCObject *o = nexttobefnz(G(L));
+  if (o == NULL) return 0;
+  callfinalizer(L, o, mode);
+  return 1;
+}
+
+static void callallpending(lua_State *L, int mode) {
+  while (runonefinalizer(L, mode)) {}
+}
+
+/* ---------- the cycle, one step at a time ---------- */
 
 static size_t mulpercent(size_t x, int percent) {
   size_t p = percent > 0 ? (size_t)percent : 1;
@@ -508,7 +738,8 @@ static size_t mulpercent(size_t x, int percent) {
 /*
 ** Next cycle when the heap holds 'pause' percent of what survived. In a
 ** capped heap a threshold near or past the cap would leave only emergency
-** collections, so it stays below 7/8 of the cap when it can.
+** collections, so it stays below 7/8 of the cap when it can. Pending
+** finalizers run at the next safe point.
 */
 static void setthreshold(global_State *g) {
   size_t est = g->gc.estimate, cap = heap_cap(g->heap);
@@ -518,6 +749,7 @@ static void setthreshold(global_State *g) {
     size_t half = est < cap ? est + (cap - est) / 2 : est;
     t = half > cap - cap / 8 ? half : cap - cap / 8;
   }
+  if (g->gc.ntbf > 0) t = 0;
   g->gc.threshold = t;
 }
 
@@ -529,26 +761,114 @@ static void restartcollection(lua_State *L) {
   markroots(L);
 }
 
-static void fullcycle(lua_State *L, int emergency) {
+/* Marking or sweeping: 'busy' keeps any other collection out meanwhile. */
+static void collectorwork(lua_State *L, size_t budget) {
   global_State *g = G(L);
-  Sweep s;
-  g->gc.emergency = cast_byte(emergency);
-  g->gc.kind = emergency ? KGC_EMERGENCY : KGC_NORMAL;
-  restartcollection(L);
-  propagateall(g);
-  atomic(L);
-  g->gc.state = GCSswpallgc;
-  s.L = L;
-  s.threads = NULL;
-  heap_sweep(g->heap, sweepkeep, &s);
-  g->gc.state = GCSswpend;
-  if (!emergency) shrinkbuffers(L, s.threads);
-  g->gc.state = GCScallfin; /* finalizers: the memory issue */
-  g->gc.estimate = heap_used(g->heap);
-  setthreshold(g);
-  g->gc.emergency = 0;
+  g->gc.busy = 1;
+  switch (g->gc.state) {
+    case GCSpause:
+      restartcollection(L);
+      break;
+    case GCSpropagate:
+      if (g->gc.gray == NULL)
+        g->gc.state = GCSatomic;
+      else
+        do propagatemark(g);
+        while (g->gc.gray != NULL && g->gc.work < budget);
+      break;
+    case GCSatomic:
+      atomic(L);
+      shrinkfin(g);
+      heap_sweepbegin(g->heap);
+      g->gc.state = GCSswpallgc;
+      break;
+    case GCSswpallgc:
+      sweepstep(L, budget);
+      if (heap_sweepdone(g->heap)) g->gc.state = GCSswpend;
+      break;
+    default: /* GCSswpend */
+      endsweep(L);
+      g->gc.state = GCScallfin;
+      break;
+  }
+  g->gc.busy = 0;
+}
+
+/*
+** One piece of the cycle, of about 'budget' work; returns the work done.
+** Finalizers are called one at a time, outside 'busy': they run Lua code,
+** which may allocate, collect, or call collectgarbage.
+*/
+static size_t singlestep(lua_State *L, size_t budget, int finmode) {
+  global_State *g = G(L);
+  g->gc.work = 0;
+  if (g->gc.state != GCScallfin) {
+    collectorwork(L, budget);
+    return g->gc.work;
+  }
+  if (finmode != FIN_NONE && runonefinalizer(L, finmode)) return FINCOST;
+  g->gc.state = GCSpause; /* finalizers left pending run at a later step */
+  return 0;
+}
+
+/* Runs until the cycle reaches state s (GCScallfin or GCSpause). */
+static void runtil(lua_State *L, int s, int finmode) {
+  global_State *g = G(L);
+  while (g->gc.state != s) singlestep(L, MAX_SIZET, finmode);
+}
+
+/* Ends the cycle under way, if any, short of its finalizers. */
+static void finishcycle(lua_State *L) {
+  global_State *g = G(L);
+  if (g->gc.state != GCSpause && g->gc.state != GCScallfin)
+    runtil(L, GCScallfin, FIN_NONE);
+}
+
+/* Collections wait until lua_newstate has set g->version, its last step,
+** and never start inside another one or while the state closes. */
+static int cancollect(const global_State *g) {
+  return g->version != NULL && !g->gc.busy && !g->gc.closing;
+}
+
+#if ML_GC_STATS
+static void starttimer(global_State *g) {
+  g->gc.steptime = (double)clock() / CLOCKS_PER_SEC;
+}
+
+static void stoptimer(global_State *g, int isstep) {
+  double t = (double)clock() / CLOCKS_PER_SEC - g->gc.steptime;
+  g->gc.totaltime += t;
+  if (isstep && t > g->gc.maxsteptime) g->gc.maxsteptime = t;
+}
+#else
+#define starttimer(g) ((void)0)
+#define stoptimer(g, isstep) ((void)0)
+#endif
+
+/*
+** A step pays for the debt (bytes allocated past the threshold) plus a
+** step's worth, times stepmul/200 as Lua 5.3 counts it, then sets the
+** threshold STEPSIZE bytes ahead, or by the pause after a whole cycle.
+*/
+static void step(lua_State *L, int finmode) {
+  global_State *g = G(L);
+  size_t used = heap_used(g->heap), total = 0;
+  size_t debt = used > g->gc.threshold ? used - g->gc.threshold : 0;
+  size_t budget = mulpercent(debt + STEPSIZE, g->gc.stepmul / 2);
+  if (!cancollect(g)) return;
+  starttimer(g);
   g->gc.kind = KGC_NORMAL;
-  g->gc.state = GCSpause;
+  do {
+    size_t w = singlestep(L, budget - total, finmode);
+    total += w;
+  } while (total < budget && g->gc.state != GCSpause);
+  if (g->gc.state == GCSpause)
+    setthreshold(g);
+  else
+    g->gc.threshold = heap_used(g->heap) + STEPSIZE;
+  g->gc.steps++;
+  if (total > g->gc.maxstepwork) g->gc.maxstepwork = total;
+  stoptimer(g, 1);
 }
 
 /* ---------- the interface ---------- */
@@ -561,33 +881,70 @@ void gc_init(lua_State *L) {
   g->gc.state = GCSpause;
   g->gc.running = 1;
   g->gc.kind = KGC_NORMAL;
+  g->gc.egcmode = ML_EGC_ON_ALLOC_FAILURE;
   g->gc.pause = DEFAULTPAUSE;
   g->gc.stepmul = DEFAULTSTEPMUL;
   g->gc.estimate = used;
   g->gc.threshold = used + (used > MINSLACK ? used : MINSLACK);
 }
 
+void gc_step(lua_State *L) { step(L, FIN_RAISE); }
+
+void gc_autostep(lua_State *L) { step(L, FIN_WARN); }
+
 /*
-** Nothing to do until finalizers exist: the caller destroys the heap,
-** which returns every region. Collections stop here for good.
+** Finishes the cycle under way, runs the pending finalizers, then a whole
+** new cycle and its finalizers. An emergency collection (inside an
+** allocation) runs no finalizer and moves nothing: no stack or string
+** table shrinks; pending finalizers then run at the next safe point.
+*/
+void gc_fullgc(lua_State *L, int isemergency) {
+  global_State *g = G(L);
+  if (!cancollect(g)) return;
+  starttimer(g);
+  g->gc.emergency = cast_byte(isemergency);
+  finishcycle(L);
+  g->gc.emergency = 0;
+  if (!isemergency) { /* a finalizer may start a cycle: finish it too */
+    callallpending(L, FIN_RAISE);
+    finishcycle(L);
+  }
+  g->gc.emergency = cast_byte(isemergency);
+  g->gc.kind = isemergency ? KGC_EMERGENCY : KGC_NORMAL;
+  g->gc.state = GCSpause; /* no cycle is under way: nothing is dropped */
+  runtil(L, GCScallfin, FIN_NONE);
+  g->gc.emergency = 0;
+  g->gc.kind = KGC_NORMAL;
+  if (!isemergency) {
+    callallpending(L, FIN_RAISE);
+    finishcycle(L);
+  }
+  if (g->gc.state == GCScallfin && g->gc.ntbf == 0) g->gc.state = GCSpause;
+  setthreshold(g);
+  stoptimer(g, 0);
+}
+
+/*
+** At lua_close: the cycle under way ends, the pending finalizers run,
+** then those of every other object marked for finalization, newest first.
+** Objects marked while this runs are not finalized. No collection runs
+** after it: the caller destroys the heap, which returns every region.
 */
 void gc_freeall(lua_State *L) {
-  G(L)->gc.running = 0;
-}
-
-/* Collections wait until lua_newstate has set g->version, its last step. */
-static int cancollect(const global_State *g) {
-  return g->version != NULL && !collecting(g);
-}
-
-/* Explicit steps (lua_gc) run even when the collector is stopped. */
-void gc_step(lua_State *L) {
-  if (cancollect(G(L))) fullcycle(L, 0);
-}
-
-/* An emergency cycle moves nothing: no stack or string table shrinks. */
-void gc_fullgc(lua_State *L, int isemergency) {
-  if (cancollect(G(L))) fullcycle(L, isemergency);
+  global_State *g = G(L);
+  unsigned int i;
+  if (g->version == NULL || g->gc.busy) return;
+  if (g->gc.state != GCSpause) runtil(L, GCScallfin, FIN_NONE);
+  g->gc.closing = 1;
+  callallpending(L, FIN_WARN);
+  compactfin(g);
+  for (i = 0; i < g->gc.nfin; i++) {
+    g->gc.fin[i]->marked = cast_byte(g->gc.fin[i]->marked | TOBEFNZ);
+    g->gc.ntbf++;
+  }
+  g->gc.fincursor = g->gc.nfin;
+  callallpending(L, FIN_WARN);
+  g->gc.running = 0;
 }
 
 void gc_fix(lua_State *L, GCObject *o) {
@@ -613,10 +970,13 @@ void gc_barrierback_(lua_State *L, Table *t) {
   linkgclist(obj2gco(t), &g->gc.grayagain);
 }
 
-/* Finalizers come with the memory issue; for now o only records that it
-** has one. */
 void gc_checkfinalizer(lua_State *L, GCObject *o, Table *mt) {
-  if (isreadonly(o) || mt == NULL) return;
-  if (gfasttm(G(L), mt, TM_GC) != NULL)
-    o->marked = cast_byte(o->marked | bitmask(SEPARATED));
+  global_State *g = G(L);
+  if (isreadonly(o) || mt == NULL || (o->marked & bitmask(SEPARATED)) ||
+      g->gc.closing || gfasttm(g, mt, TM_GC) == NULL)
+    return;
+  if (g->gc.nfin >= g->gc.sizefin) growfin(L);
+  g->gc.fin[g->gc.nfin++] = o;
+  o->marked = cast_byte((o->marked | bitmask(SEPARATED)) &
+                        ~bitmask(FINALIZEDBIT));
 }

@@ -9,13 +9,19 @@
 
 #include "object.h"
 
+#ifndef ML_GC_STATS
+#define ML_GC_STATS 0 /* 1: time every step with clock() (bench builds) */
+#endif
+
 /* bits of 'marked' */
 #define WHITE0BIT 0
 #define WHITE1BIT 1
 #define BLACKBIT 2
-#define FINALIZEDBIT 3 /* the object has been finalized */
-#define SEPARATED 4    /* the object has a finalizer to run */
+#define FINALIZEDBIT 3 /* its finalizer has run (until marked again) */
+#define SEPARATED 4    /* marked for finalization: in the finalizer list */
 #define FIXEDBIT 5     /* never collected (reserved words, TM names) */
+#define TOBEFNZBIT 6   /* tables, userdata: unreachable, finalizer pending */
+#define UVSEENBIT 6    /* upvalues: already kept once for a dead thread */
 /* bit 7 is ML_READONLY (object.h) */
 
 #define bitmask(b) (1 << (b))
@@ -32,8 +38,21 @@
 #define gray2black(x) ((x)->marked |= bitmask(BLACKBIT))
 #define luaC_white(g) cast_byte((g)->gc.currentwhite & WHITEBITS)
 
-/* GC states */
+/*
+** GC states, in the order a cycle goes through them. The sweep, and the
+** propagation before it, run a bounded amount of work per step; the
+** atomic phase runs whole. GCScallfin lasts while finalizers are pending.
+*/
 enum { GCSpropagate, GCSatomic, GCSswpallgc, GCSswpend, GCScallfin, GCSpause };
+
+/* node.egc modes (NodeMCU's values; ON_* and ALWAYS combine as bits). */
+#define ML_EGC_NOT_ACTIVE 0
+#define ML_EGC_ON_ALLOC_FAILURE 1
+#define ML_EGC_ON_MEM_LIMIT 2
+#define ML_EGC_ALWAYS 4
+
+/* Called when an allocation fails for good (moonlet_setoomhandler). */
+typedef void (*gc_OOMHandler)(lua_State *L, size_t asked, void *ud);
 
 /* The collector's state, embedded in global_State as 'gc'. */
 typedef struct GCState {
@@ -42,8 +61,12 @@ typedef struct GCState {
   lu_byte running;   /* 0 when stopped by collectgarbage("stop") */
   lu_byte emergency; /* running an emergency collection */
   lu_byte kind;
-  size_t threshold;  /* heap bytes in use at which the next cycle starts */
-  size_t estimate;   /* bytes in use after the last cycle */
+  lu_byte busy;      /* marking or sweeping now: no collection may start */
+  lu_byte closing;   /* lua_close runs the last finalizers */
+  lu_byte egcmode;   /* ML_EGC_* bits */
+  size_t threshold;  /* heap bytes in use at which the next step runs */
+  size_t estimate;   /* bytes in use after the last sweep */
+  size_t work;       /* work done by the current step (gc.c) */
   int pause;         /* percent, as Lua 5.3's setpause */
   int stepmul;       /* as Lua 5.3's setstepmul */
   GCObject *gray;      /* objects to traverse */
@@ -51,14 +74,28 @@ typedef struct GCState {
   GCObject *weak;      /* weak tables to clear */
   GCObject *ephemeron;
   GCObject *allweak;
-  unsigned emergencies; /* emergency collections run */
-  unsigned failures;    /* allocations that failed even after one */
-  int sweepcursor;      /* private to gc.c */
+  /* objects marked for finalization, in marking order (gc.c) */
+  GCObject **fin;
+  unsigned int nfin, sizefin;
+  unsigned int ntbf;      /* of them, unreachable with a finalizer pending */
+  unsigned int fincursor; /* pending ones are looked for below this index */
+  ptrdiff_t egclimit;     /* ON_MEM_LIMIT: > 0 cap on use, < 0 bytes kept free */
+  unsigned emergencies;   /* emergency collections run */
+  unsigned failures;      /* allocations that failed even after one */
+  unsigned long failat;   /* testing: > 0, the failat-th allocation fails */
+  gc_OOMHandler oomhandler;
+  void *oomud;
+  unsigned long cycles, steps; /* statistics */
+  size_t maxstepwork;          /* work of the longest step */
+#if ML_GC_STATS
+  double steptime, maxsteptime, totaltime; /* seconds (clock()) */
+#endif
 } GCState;
 
 void gc_init(lua_State *L);          /* fills g->gc with defaults */
-void gc_freeall(lua_State *L);       /* at lua_close: free every object */
-void gc_step(lua_State *L);          /* some work, in proportion to debt */
+void gc_freeall(lua_State *L);       /* at lua_close: runs every finalizer */
+void gc_step(lua_State *L);          /* lua_gc: a step; finalizer errors raise */
+void gc_autostep(lua_State *L);      /* gc_condGC: errors become warnings */
 void gc_fullgc(lua_State *L, int isemergency);
 void gc_fix(lua_State *L, GCObject *o); /* never collect o */
 
@@ -66,7 +103,7 @@ void gc_fix(lua_State *L, GCObject *o); /* never collect o */
 ** live object is reachable (after an object is anchored). */
 #define gc_condGC(L, pre, pos) \
   { if (G(L)->gc.running && heap_used(G(L)->heap) >= G(L)->gc.threshold) \
-      { pre; gc_step(L); pos; } }
+      { pre; gc_autostep(L); pos; } }
 #define gc_checkGC(L) gc_condGC(L, (void)0, (void)0)
 
 /*
@@ -88,7 +125,11 @@ void gc_fix(lua_State *L, GCObject *o); /* never collect o */
 
 void gc_barrier_(lua_State *L, GCObject *o, GCObject *v);
 void gc_barrierback_(lua_State *L, Table *t);
-/* Called when a metatable with __gc is set on o (finalizers: memory issue). */
+/*
+** Called after metatable mt is set on table or userdata o: when mt has a
+** __gc field now, o is marked for finalization (once; again only after its
+** finalizer ran, as in 5.3). May allocate: o and mt must be anchored.
+*/
 void gc_checkfinalizer(lua_State *L, GCObject *o, Table *mt);
 
 #endif

@@ -2,12 +2,14 @@
 ** heap.c: the tagged allocator of heap.h, TLSF-style: two-level segregated
 ** free lists (exact-fit bins below 128 bytes) with immediate coalescing.
 ** Invariant: a region is a gap-free run of blocks ended by a zero-size used
-** sentinel, and no two free blocks are ever neighbours.
+** sentinel, no two free blocks are ever neighbours, and the sweep cursor
+** (heapgc.h) always points at the start of a block.
 */
 #include <stdint.h>
 #include <string.h>
 
 #include "heap.h"
+#include "heapgc.h"
 
 /*
 ** Block layout. One header word (size_t: 4 bytes in a 32-bit build, 8 in a
@@ -62,7 +64,10 @@ struct Heap {
   size_t total;    /* bytes of all regions */
   size_t overhead; /* bytes of regions outside any block */
   size_t used, peak;
+  size_t lowfree;  /* lowest free byte count seen */
   size_t nregions;
+  Region *sweepr;  /* the region being swept, NULL when no sweep runs */
+  char *sweepb;    /* the next block the sweep looks at, in sweepr */
   size_t flmap;          /* bit fl: some list of level fl is not empty */
   unsigned nfl;          /* levels */
   unsigned char *slmap;  /* per level, bit sl: list (fl, sl) not empty */
@@ -214,6 +219,12 @@ static void setused(Heap *h, char *b, size_t size, Word flags) {
   *hdr(b) = ((Word)size << SIZESHIFT) | USEDBIT | flags;
   h->used += size;
   if (h->used > h->peak) h->peak = h->used;
+  if (heap_free_bytes(h) < h->lowfree) h->lowfree = heap_free_bytes(h);
+}
+
+/* Block 'gone' stops being a block start, absorbed into block 'into'. */
+static inline void absorbed(Heap *h, const char *gone, char *into) {
+  if (h->sweepb == gone) h->sweepb = into;
 }
 
 /*
@@ -230,12 +241,15 @@ static inline char *release(Heap *h, char *b) {
   if (!isused(next)) {
     removefree(h, next);
     size += bsize(next);
+    absorbed(h, next, b);
   }
   if (hget(b) & PREVFREE) {
     size_t psize = (size_t)hget(b - WORD);
+    char *old = b;
     b -= psize;
     removefree(h, b);
     size += psize;
+    absorbed(h, old, b);
   }
   setfree(b, size);
   *hdr(b + size) |= PREVFREE;
@@ -378,6 +392,7 @@ Heap *heap_create(lua_Alloc f, void *ud, size_t cap) {
   }
   h->regions = (Region *)(void *)base;
   h->regions->next = NULL;
+  h->lowfree = heap_free_bytes(h);
   return h;
 }
 
@@ -415,6 +430,7 @@ static int growforward(Heap *h, char *b, size_t bs) {
   char *next = b + size;
   if (isused(next) || size + bsize(next) < bs) return 0;
   removefree(h, next);
+  absorbed(h, next, b);
   h->used -= size;
   place(h, b, size + bsize(next), bs, hget(b) & (PREVFREE | TAGMASK));
   return 1;
@@ -432,6 +448,8 @@ static char *growbackward(Heap *h, char *b, size_t bs) {
   prev = b - psize;
   removefree(h, prev);
   if (nsize) removefree(h, next);
+  absorbed(h, b, prev);
+  if (nsize) absorbed(h, next, prev);
   memmove(prev + WORD, b + WORD, size - WORD);
   h->used -= size;
   place(h, prev, psize + size + nsize, bs, tag);
@@ -514,23 +532,56 @@ void heap_stats(const Heap *h, HeapStats *st) {
   st->nregions = h->nregions;
 }
 
-/*
-** Resuming at b + bsize(b) is right even when b was freed (by us or by
-** keep) and merged: release() leaves b's size in its header, and the
-** blocks merged after it keep theirs, so the chain of sizes from any old
-** boundary still leads to the next live block.
-*/
-void heap_sweep(Heap *h, heap_Keep keep, void *ud) {
-  Region *r;
-  for (r = h->regions; r != NULL; r = r->next) {
-    char *b = r->first;
-    while (bsize(b) != 0) {
-      int tag = btag(b);
-      if (isused(b) && heap_isobjecttag(tag) && !keep(ud, b + WORD, tag) &&
-          isused(b))
-        release(h, b);
-      b += bsize(b);
-    }
-  }
-  if (h->cap == 0) trimregions(h);
+/* ---------- sweeping ---------- */
+
+void heap_sweepbegin(Heap *h) {
+  h->sweepr = h->regions;
+  h->sweepb = h->regions->first;
 }
+
+int heap_sweepdone(const Heap *h) { return h->sweepr == NULL; }
+
+/*
+** The cursor is read again after every call of keep and every free: those
+** may merge the block under the cursor into a neighbour, and absorbed()
+** then moved the cursor to the start of the merged block.
+*/
+size_t heap_sweepstep(Heap *h, heap_Keep keep, void *ud, size_t budget) {
+  size_t done = 0;
+  while (h->sweepr != NULL && done < budget) {
+    char *b = h->sweepb;
+    size_t size = bsize(b);
+    int tag = btag(b);
+    if (size == 0) { /* the sentinel: on to the next region */
+      h->sweepr = h->sweepr->next;
+      if (h->sweepr != NULL) h->sweepb = h->sweepr->first;
+      else if (h->cap == 0) trimregions(h);
+      continue;
+    }
+    done += isused(b) ? size : WORD; /* skipping a free block is cheap */
+    if (isused(b) && heap_isobjecttag(tag) && !keep(ud, b + WORD, tag) &&
+        isused(h->sweepb))
+      release(h, h->sweepb);
+    h->sweepb += bsize(h->sweepb);
+  }
+  return done;
+}
+
+void heap_sweep(Heap *h, heap_Keep keep, void *ud) {
+  heap_sweepbegin(h);
+  while (!heap_sweepdone(h)) heap_sweepstep(h, keep, ud, MAXBLOCK);
+}
+
+size_t heap_free_bytes(const Heap *h) {
+  return h->total - h->overhead - h->used;
+}
+
+size_t heap_lowest_free(const Heap *h) { return h->lowfree; }
+
+void heap_resetlowest(Heap *h) { h->lowfree = heap_free_bytes(h); }
+
+size_t heap_total(const Heap *h) { return h->total; }
+
+size_t heap_overhead(void) { return WORD; }
+
+size_t heap_blockfor(size_t size) { return blockfor(size); }

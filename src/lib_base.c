@@ -7,6 +7,7 @@
 
 #include "lua.h"
 #include "lauxlib.h"
+#include "lfs.h"
 #include "lualib.h"
 
 static int base_tostring(lua_State *L) {
@@ -324,11 +325,27 @@ static int base_load(lua_State *L) {
   return load_result(L, status, env);
 }
 
+/*
+** A file that can not be opened is looked for in the flash store, as the
+** module its base name names (no _init.lua needed): the flash copy of a
+** module serves when the file is absent, the file overrides it when not.
+*/
+static int loadfile_or_flash(lua_State *L, const char *fname,
+                             const char *mode) {
+  int status = luaL_loadfilex(L, fname, mode);
+  if (status == LUA_ERRFILE && fname != NULL &&
+      (mode == NULL || strchr(mode, 'b') != NULL) && lfs_getfile(L, fname)) {
+    lua_remove(L, -2); /* the message */
+    status = LUA_OK;
+  }
+  return status;
+}
+
 static int base_loadfile(lua_State *L) {
   const char *fname = luaL_optstring(L, 1, NULL);
   const char *mode = luaL_optstring(L, 2, NULL);
   int env = !lua_isnone(L, 3) ? 3 : 0;
-  int status = luaL_loadfilex(L, fname, mode);
+  int status = loadfile_or_flash(L, fname, mode);
   return load_result(L, status, env);
 }
 
@@ -341,7 +358,7 @@ static int finish_dofile(lua_State *L, int status, lua_KContext ctx) {
 static int base_dofile(lua_State *L) {
   const char *fname = luaL_optstring(L, 1, NULL);
   lua_settop(L, 1);
-  if (luaL_loadfile(L, fname) != LUA_OK)
+  if (loadfile_or_flash(L, fname, NULL) != LUA_OK)
     return lua_error(L);
   lua_callk(L, 0, LUA_MULTRET, 0, finish_dofile);
   return finish_dofile(L, LUA_OK, 0);

@@ -5,10 +5,12 @@
 #include "lua.h"
 #include "lauxlib.h"
 #include "lualib.h"
+#include "lfs.h"
 
-/* package and debug join this list when they are written. */
+/* In lua5.3's order, so that package.loaded fills up the same way. */
 static const luaL_Reg standard_libs[] = {
     {"_G", luaopen_base},
+    {LUA_LOADLIBNAME, luaopen_package},
     {LUA_COLIBNAME, luaopen_coroutine},
     {LUA_TABLIBNAME, luaopen_table},
     {LUA_IOLIBNAME, luaopen_io},
@@ -16,6 +18,7 @@ static const luaL_Reg standard_libs[] = {
     {LUA_STRLIBNAME, luaopen_string},
     {LUA_MATHLIBNAME, luaopen_math},
     {LUA_UTF8LIBNAME, luaopen_utf8},
+    {LUA_DBLIBNAME, luaopen_debug},
     {NULL, NULL}};
 
 LUALIB_API void luaL_openlibs(lua_State *L) {
@@ -23,4 +26,6 @@ LUALIB_API void luaL_openlibs(lua_State *L) {
     luaL_requiref(L, lib->name, lib->func, 1);
     lua_pop(L, 1);
   }
+  luaopen_lfs(L); /* node.LFS, node.flashindex, node.flashreload */
+  lua_pop(L, 1);
 }

@@ -1,10 +1,14 @@
 /*
 ** main.c: the `moonlet` command, which behaves as lua5.3's `lua` (options,
 ** the arg table, LUA_INIT, scripts, stdin, the REPL, messages and exit
-** status) and adds --heap SIZE. Everything after state creation runs protected.
+** status) and adds --heap and the flash-store options. Everything after
+** state creation runs protected. After node.LFS.reload loads an image, the
+** state is closed and the program runs again from the start with the new
+** image mounted, as a device reboots (at most MAX_RESTARTS times).
 */
 #include <ctype.h>
 #include <errno.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +18,7 @@
 
 #include "lua.h"
 #include "lauxlib.h"
+#include "lfs.h"
 #include "lualib.h"
 #include "moonlet.h"
 
@@ -21,6 +26,8 @@
 #define PROMPT2 ">> "
 #define LINE_MAX_INPUT 512
 #define EOF_MARK "<eof>"
+#define MAX_RESTARTS 10 /* reloads in a row before moonlet gives up */
+#define EXIT_POWERCUT 3 /* the status of a simulated power cut */
 
 static const char *progname = "moonlet";
 
@@ -28,13 +35,21 @@ static const char *progname = "moonlet";
 ** (argc when there is none). */
 enum { HAS_ERROR = 1, HAS_I = 2, HAS_V = 4, HAS_E = 8, HAS_EXEC = 16 };
 
+/* The "--" options that take an argument, in the order of Options' fields. */
+static const char *const long_args[] = {"heap", "image", "flash", "flash-file",
+                                        "flash-stop", "dump-strings", NULL};
+
 typedef struct Options {
   int flags;
   int script;
   const char *bad;   /* the offending option, when HAS_ERROR */
   int needs_arg;     /* bad lacks its argument (else it is unknown) */
-  const char *heap;  /* the --heap argument, or NULL */
+  const char *arg[6]; /* the arguments of long_args, or NULL */
+  int flash_first;   /* --flash-first */
 } Options;
+
+enum { OPT_HEAP, OPT_IMAGE, OPT_FLASH, OPT_FLASHFILE, OPT_FLASHSTOP,
+       OPT_DUMPSTRINGS };
 
 static void set_progname(const char *argv0) {
   if (argv0 == NULL || argv0[0] == '\0')
@@ -65,7 +80,13 @@ static void print_usage(const Options *o) {
       "  -E       ignore environment variables\n"
       "  --       stop handling options\n"
       "  -        stop handling options and execute stdin\n"
-      "  --heap size  run in a heap of 'size' bytes (40k, 2M, 0xA000)\n",
+      "  --heap size  run in a heap of 'size' bytes (40k, 2M, 0xA000)\n"
+      "  --image file  load the flash image 'file' and mount it\n"
+      "  --flash size  flash slots of 'size' bytes (default 256k)\n"
+      "  --flash-file file  keep the flash in 'file' across runs\n"
+      "  --flash-stop n  cut the power after n bytes of flash writes\n"
+      "  --flash-first  run the script's module from flash, if it is there\n"
+      "  --dump-strings file  write the strings in RAM at exit as a module\n",
       progname);
 }
 
@@ -81,23 +102,38 @@ static void bad_option(Options *o, const char *opt, int needs_arg) {
   o->needs_arg = needs_arg;
 }
 
-/* "--" options: only "--" itself, "--heap SIZE" and "--heap=SIZE". */
+/* The index in long_args of the option named by a ("--name"), or -1. */
+static int long_arg_index(const char *a, size_t len) {
+  for (int k = 0; long_args[k] != NULL; k++)
+    if (strlen(long_args[k]) == len && strncmp(a + 2, long_args[k], len) == 0)
+      return k;
+  return -1;
+}
+
+/* "--" options: "--flash-first", and "--name ARG" or "--name=ARG" for the
+** names of long_args. */
 static int long_option(Options *o, char **argv, int *i) {
   const char *a = argv[*i];
-  if (strcmp(a, "--heap") == 0) {
-    if (argv[*i + 1] == NULL) {
-      bad_option(o, a, 1);
-      return 0;
-    }
-    o->heap = argv[++*i];
+  const char *eq = strchr(a, '=');
+  if (strcmp(a, "--flash-first") == 0) {
+    o->flash_first = 1;
     return 1;
   }
-  if (strncmp(a, "--heap=", 7) == 0) {
-    o->heap = a + 7;
+  int k = long_arg_index(a, eq != NULL ? (size_t)(eq - a - 2) : strlen(a + 2));
+  if (k < 0) {
+    bad_option(o, a, 0);
+    return 0;
+  }
+  if (eq != NULL) {
+    o->arg[k] = eq + 1;
     return 1;
   }
-  bad_option(o, a, 0);
-  return 0;
+  if (argv[*i + 1] == NULL) {
+    bad_option(o, a, 1);
+    return 0;
+  }
+  o->arg[k] = argv[++*i];
+  return 1;
 }
 
 /* Handles one short option; 0 on a bad one. */
@@ -136,7 +172,7 @@ static int short_option(Options *o, char **argv, int *i) {
   return 1;
 }
 
-/* Reads the options up to the script, as lua.c does, plus --heap. */
+/* Reads the options up to the script, as lua.c does, plus the "--" ones. */
 static void collect_args(int argc, char **argv, Options *o) {
   memset(o, 0, sizeof *o);
   int i;
@@ -157,7 +193,7 @@ static void collect_args(int argc, char **argv, Options *o) {
 }
 
 /* SIZE: decimal or 0x hex, with an optional k/K (KiB) or m/M (MiB) suffix. */
-static int parse_heap_size(const char *s, size_t *out) {
+static int parse_size(const char *s, size_t *out) {
   int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
   if (!(hex ? isxdigit((unsigned char)s[2]) : isdigit((unsigned char)s[0])))
     return 0;
@@ -303,8 +339,9 @@ static int handle_luainit(lua_State *L) {
 static int run_args(lua_State *L, char **argv, int script) {
   for (int i = 1; i < script; i++) {
     const char *a = argv[i];
-    if (strcmp(a, "--heap") == 0) {
-      i++;
+    if (a[0] == '-' && a[1] == '-' && a[2] != '\0') {
+      if (strchr(a, '=') == NULL && long_arg_index(a, strlen(a + 2)) >= 0)
+        i++; /* its argument */
       continue;
     }
     if (a[0] != '-' || (a[1] != 'e' && a[1] != 'l'))
@@ -331,11 +368,26 @@ static int push_args(lua_State *L) {
   return n;
 }
 
-static int handle_script(lua_State *L, char **argv) {
+/*
+** The script's file, or its module in the flash store: first with
+** --flash-first, else when the file can not be opened (as loadfile).
+*/
+static int load_script(lua_State *L, const char *fname, int flash_first) {
+  if (fname != NULL && flash_first && lfs_getfile(L, fname))
+    return LUA_OK;
+  int status = luaL_loadfile(L, fname);
+  if (status == LUA_ERRFILE && fname != NULL && lfs_getfile(L, fname)) {
+    lua_remove(L, -2);
+    status = LUA_OK;
+  }
+  return status;
+}
+
+static int handle_script(lua_State *L, char **argv, int flash_first) {
   const char *fname = argv[0];
   if (strcmp(fname, "-") == 0 && strcmp(argv[-1], "--") != 0)
     fname = NULL;
-  int status = luaL_loadfile(L, fname);
+  int status = load_script(L, fname, flash_first);
   if (status == LUA_OK) {
     int n = push_args(L);
     status = docall(L, n, LUA_MULTRET);
@@ -469,7 +521,8 @@ static int protected_main(lua_State *L) {
     return 0;
   if (!run_args(L, argv, o->script))
     return 0;
-  if (o->script < argc && handle_script(L, argv + o->script) != LUA_OK)
+  if (o->script < argc &&
+      handle_script(L, argv + o->script, o->flash_first) != LUA_OK)
     return 0;
   if (o->flags & HAS_I) {
     repl(L);
@@ -492,29 +545,115 @@ static int panic(lua_State *L) {
   return 0;
 }
 
+/* --- the flash store and restarts --------------------------------------- */
+
+static jmp_buf restart_point;
+static int restart_armed;  /* restart_point is live */
+static lua_State *current; /* the state running */
+
+/* lfs's handler: a loaded image restarts the program; a power cut ends it. */
+static void on_flash(void *ud, int what) {
+  (void)ud;
+  if (what == LFS_POWERCUT) {
+    fflush(stdout);
+    lua_writestringerror("%s: power cut during the flash write\n", progname);
+    exit(EXIT_POWERCUT);
+  }
+  if (restart_armed)
+    longjmp(restart_point, 1);
+}
+
+static int flash_error(const char *what, const char *arg, const char *msg) {
+  lua_writestringerror("%s: ", progname);
+  lua_writestringerror("%s ", what);
+  lua_writestringerror("'%s': ", arg);
+  lua_writestringerror("%s\n", msg);
+  return 0;
+}
+
+/* Opens the store and mounts --image before the first state. */
+static int setup_flash(const Options *o) {
+  size_t size = 0, stop = 0;
+  const char *msg;
+  char buf[256];
+  if (o->arg[OPT_FLASH] != NULL && !parse_size(o->arg[OPT_FLASH], &size))
+    return flash_error("bad flash size", o->arg[OPT_FLASH], "not a size");
+  if (o->arg[OPT_FLASHSTOP] != NULL && !parse_size(o->arg[OPT_FLASHSTOP], &stop))
+    return flash_error("bad byte count", o->arg[OPT_FLASHSTOP], "not a size");
+  if ((size != 0 || o->arg[OPT_FLASHFILE] != NULL) &&
+      (msg = lfs_open(size, o->arg[OPT_FLASHFILE])) != NULL)
+    return flash_error("cannot set up the flash", o->arg[OPT_FLASHFILE] != NULL
+                                                      ? o->arg[OPT_FLASHFILE]
+                                                      : o->arg[OPT_FLASH], msg);
+  if (o->arg[OPT_FLASHSTOP] != NULL)
+    lfs_setpowercut((long long)stop);
+  lfs_sethandler(on_flash, NULL);
+  if (o->arg[OPT_IMAGE] == NULL)
+    return 1;
+  int r = lfs_reload(o->arg[OPT_IMAGE], buf, sizeof buf);
+  if (r == LFS_POWERCUT)
+    on_flash(NULL, r);
+  if (r == LFS_REFUSED)
+    return flash_error("cannot load image", o->arg[OPT_IMAGE], buf);
+  return 1;
+}
+
+enum { RUN_OK, RUN_FAILED, RUN_RESTART };
+
+static void dump_strings(lua_State *L, const char *path) {
+  if (path != NULL && !lfs_dumpstrings(L, path))
+    flash_error("cannot write", path, strerror(errno));
+}
+
+/* One run of the program in a fresh state. */
+static int run(int argc, char **argv, Options *o, size_t heap) {
+  current = moonlet_newstate(heap);
+  if (current == NULL) {
+    message(progname, "cannot create state: not enough memory");
+    return RUN_FAILED;
+  }
+  if (setjmp(restart_point) != 0) {
+    restart_armed = 0;
+    signal(SIGINT, SIG_DFL);
+    lua_close(current);
+    return RUN_RESTART;
+  }
+  restart_armed = 1;
+  lua_State *L = current;
+  lua_atpanic(L, panic);
+  lua_pushcfunction(L, protected_main);
+  lua_pushinteger(L, argc);
+  lua_pushlightuserdata(L, argv);
+  lua_pushlightuserdata(L, o);
+  int status = lua_pcall(L, 3, 1, 0);
+  restart_armed = 0;
+  int ok = lua_toboolean(L, -1);
+  report(L, status);
+  dump_strings(L, o->arg[OPT_DUMPSTRINGS]);
+  lua_close(L);
+  return ok && status == LUA_OK ? RUN_OK : RUN_FAILED;
+}
+
 int main(int argc, char **argv) {
   Options o;
   set_progname(argc > 0 ? argv[0] : NULL);
   collect_args(argc, argv, &o);
   size_t heap = 0;
-  if (!(o.flags & HAS_ERROR) && o.heap != NULL && !parse_heap_size(o.heap, &heap)) {
+  const char *heaparg = o.arg[OPT_HEAP];
+  if (!(o.flags & HAS_ERROR) && heaparg != NULL && !parse_size(heaparg, &heap)) {
     lua_writestringerror("%s: ", progname);
-    lua_writestringerror("bad heap size '%s'\n", o.heap);
+    lua_writestringerror("bad heap size '%s'\n", heaparg);
     return EXIT_FAILURE;
   }
-  lua_State *L = moonlet_newstate(heap);
-  if (L == NULL) {
-    message(progname, "cannot create state: not enough memory");
+  if (!(o.flags & HAS_ERROR) && !setup_flash(&o))
     return EXIT_FAILURE;
+  for (int restarts = 0;; restarts++) {
+    int r = run(argc, argv, &o, heap);
+    if (r != RUN_RESTART)
+      return r == RUN_OK ? EXIT_SUCCESS : EXIT_FAILURE;
+    if (restarts + 1 >= MAX_RESTARTS) {
+      message(progname, "too many restarts after node.LFS.reload");
+      return EXIT_FAILURE;
+    }
   }
-  lua_atpanic(L, panic);
-  lua_pushcfunction(L, protected_main);
-  lua_pushinteger(L, argc);
-  lua_pushlightuserdata(L, argv);
-  lua_pushlightuserdata(L, &o);
-  int status = lua_pcall(L, 3, 1, 0);
-  int ok = lua_toboolean(L, -1);
-  report(L, status);
-  lua_close(L);
-  return ok && status == LUA_OK ? EXIT_SUCCESS : EXIT_FAILURE;
 }

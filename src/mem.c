@@ -1,13 +1,15 @@
 /*
-** mem.c: the runtime's allocation functions over the state's heap. A
-** request the heap can not meet runs one emergency collection and one
-** retry, then raises LUA_ERRMEM: callers never see NULL for size > 0.
+** mem.c: the runtime's allocation functions over the state's heap, with
+** the node.egc modes. A request the heap can not meet runs one emergency
+** collection and one retry (ON_ALLOC_FAILURE), then raises LUA_ERRMEM:
+** callers never see NULL for size > 0. Shrinking never fails or collects.
 */
 #include "mem.h"
 
 #include "call.h"
 #include "debuginfo.h"
 #include "gc.h"
+#include "heapgc.h"
 #include "state.h"
 
 #define MINSIZEARRAY 4
@@ -19,16 +21,7 @@
 */
 static int statebuilt(global_State *g) { return g->version != NULL; }
 
-/* Before each allocation of a torture build: collect everything now. */
-static void torture(lua_State *L) {
-#if ML_GC_TORTURE
-  if (statebuilt(G(L))) gc_fullgc(L, 1); /* no-op inside a collection */
-#else
-  UNUSED(L);
-#endif
-}
-
-/* After a failed request: collect, then let 'retry' try again. */
+/* A full collection inside an allocation: no finalizer runs. */
 static void emergency(lua_State *L) {
   global_State *g = G(L);
   if (statebuilt(g)) {
@@ -37,9 +30,65 @@ static void emergency(lua_State *L) {
   }
 }
 
-static l_noret outofmemory(lua_State *L) {
-  G(L)->gc.failures++;
+static l_noret outofmemory(lua_State *L, size_t size) {
+  global_State *g = G(L);
+  g->gc.failures++;
+  if (g->gc.oomhandler != NULL) g->gc.oomhandler(L, size, g->gc.oomud);
   call_throw(L, LUA_ERRMEM);
+}
+
+/*
+** ON_MEM_LIMIT: would 'extra' more bytes pass the limit? A positive limit
+** caps the bytes in use; a negative one keeps that many bytes free (a
+** growable heap has no free-byte bound, so never passes that one).
+*/
+static int overlimit(global_State *g, size_t extra) {
+  ptrdiff_t limit = g->gc.egclimit;
+  size_t bs = heap_blockfor(extra);
+  if (bs == 0) return 1;
+  if (limit > 0) return heap_used(g->heap) + bs > (size_t)limit;
+  if (limit < 0 && heap_cap(g->heap) != 0)
+    return heap_free_bytes(g->heap) < bs + (size_t)(-(limit + 1)) + 1;
+  return 0;
+}
+
+/*
+** Before a request for 'extra' more bytes: the ALWAYS mode (and the
+** torture build) collects first; the limit mode collects when the
+** request would pass the limit, and refuses it if it still would; the
+** testing countdown (moonlet_failalloc) refuses its chosen request.
+** Returns 0 for a refused request.
+*/
+static int mayallocate(lua_State *L, size_t extra) {
+  global_State *g = G(L);
+  GCState *gc = &g->gc;
+  if (!statebuilt(g)) return 1;
+  if (ML_GC_TORTURE || (gc->egcmode & ML_EGC_ALWAYS)) gc_fullgc(L, 1);
+  if ((gc->egcmode & ML_EGC_ON_MEM_LIMIT) && overlimit(g, extra)) {
+    emergency(L);
+    if (overlimit(g, extra)) return 0;
+  }
+  if (gc->failat > 0 && --gc->failat == 0) {
+    emergency(L); /* as a full heap would */
+    return 0;
+  }
+  return 1;
+}
+
+/* Allocates (block NULL) or grows 'block' to 'size' bytes. */
+static void *allocate(lua_State *L, void *block, size_t extra, size_t size,
+                      int tag) {
+  global_State *g = G(L);
+  void *p;
+  if (!mayallocate(L, extra)) outofmemory(L, size);
+  p = heap_realloc(g->heap, block, size, tag);
+  if (l_unlikely(p == NULL)) {
+    if (!(g->gc.egcmode & ML_EGC_ON_ALLOC_FAILURE)) outofmemory(L, size);
+    emergency(L);
+    p = heap_realloc(g->heap, block, size, tag);
+    if (p == NULL) outofmemory(L, size);
+  }
+  return p;
 }
 
 /*
@@ -47,37 +96,23 @@ static l_noret outofmemory(lua_State *L) {
 ** (so an empty vector is NULL, and mem_free(NULL) is a no-op).
 */
 void *mem_alloc(lua_State *L, size_t size, int tag) {
-  Heap *h = G(L)->heap;
-  void *p;
   if (size == 0) return NULL;
-  torture(L);
-  p = heap_alloc(h, size, tag);
-  if (l_unlikely(p == NULL)) {
-    emergency(L);
-    p = heap_alloc(h, size, tag);
-    if (p == NULL) outofmemory(L);
-  }
-  return p;
+  return allocate(L, NULL, size, size, tag);
 }
 
-/* Shrinking never fails and never collects; growing may do both. */
 void *mem_realloc(lua_State *L, void *block, size_t oldsize, size_t size,
                   int tag) {
-  Heap *h = G(L)->heap;
-  void *p;
   if (block == NULL) return mem_alloc(L, size, tag);
   if (size == 0) {
-    heap_free(h, block);
+    heap_free(G(L)->heap, block);
     return NULL;
   }
-  if (size > oldsize) torture(L);
-  p = heap_realloc(h, block, size, tag);
-  if (l_unlikely(p == NULL)) {
-    emergency(L);
-    p = heap_realloc(h, block, size, tag);
-    if (p == NULL) outofmemory(L);
+  if (size <= oldsize) {
+    void *p = heap_realloc(G(L)->heap, block, size, tag);
+    if (p != NULL) return p; /* always, as the block shrinks in place */
   }
-  return p;
+  return allocate(L, block, size > oldsize ? size - oldsize : size, size,
+                  tag);
 }
 
 void mem_free(lua_State *L, void *block) {

@@ -2,6 +2,8 @@
 ** state.c: states and threads. Every thread block (tag THREAD) starts with
 ** LUA_EXTRASPACE bytes (lua_getextraspace) followed by the lua_State; the
 ** main thread's block also holds the global_State and is never collected.
+** A new state uses the flash image mounted when it is created (lfs.c),
+** from before its first string on.
 */
 #include <stddef.h>
 #include <stdlib.h>
@@ -14,15 +16,14 @@
 #include "func.h"
 #include "gc.h"
 #include "heap.h"
+#include "image.h"
 #include "lexer.h"
+#include "lfs.h"
 #include "mem.h"
 #include "meta.h"
 #include "moonlet.h"
 #include "str.h"
 #include "table.h"
-
-/* The string hash seed: fixed, so that flash images are reproducible. */
-#define ML_SEED 0x4d6f6f6eu
 
 typedef struct LX {
   lu_byte extra_[LUA_EXTRASPACE];
@@ -179,7 +180,7 @@ static void init_global(global_State *g, lua_State *L, Heap *h, lua_Alloc f,
   g->rostrings = NULL;
   g->flash_lo = g->flash_hi = NULL;
   setnilvalue(&g->l_registry);
-  g->seed = ML_SEED;
+  g->seed = IMAGE_SEED; /* fixed: flash images are reproducible */
   g->twups = NULL;
   g->panic = NULL;
   g->mainthread = L;
@@ -229,10 +230,12 @@ static lua_State *newstate(Heap *h, lua_Alloc f, void *ud) {
   L->marked = 0;
   preinit_thread(L, g);
   init_global(g, L, h, f, ud);
+  lfs_attach(L); /* interning finds the image's strings from now on */
   gc_init(L);
   g->gc.running = 0;
   L->marked = cast_byte(luaC_white(g) | bitmask(FIXEDBIT));
   if (call_rawrunprotected(L, f_luaopen, NULL) != LUA_OK) {
+    lfs_detach(L);
     heap_destroy(h);
     return NULL;
   }
@@ -263,12 +266,32 @@ lua_State *moonlet_newstate(size_t heap_cap) {
   return newstate(h, l_alloc, NULL);
 }
 
+/*
+** The main thread back at its base level, as if every call had returned:
+** a host may close a state it left by a longjmp (moonlet restarts the
+** program after node.LFS.reload from inside a call).
+*/
+static void resetmain(lua_State *L) {
+  L->ci = &L->base_ci;
+  L->errorJmp = NULL;
+  L->nCcalls = 0;
+  L->nny = 1;
+  L->status = LUA_OK;
+  L->allowhook = 1;
+  L->hook = NULL;
+  L->hookmask = 0;
+  L->errfunc = 0;
+  if (L->top < L->base_ci.func + 1) L->top = L->base_ci.func + 1;
+}
+
 /* Everything lives in the heap: destroying it frees the state too. */
 LUA_API void lua_close(lua_State *L) {
   Heap *h;
   L = G(L)->mainthread;
   h = G(L)->heap;
+  resetmain(L);
   func_close(L, L->stack);
   gc_freeall(L);
+  lfs_detach(L);
   heap_destroy(h);
 }

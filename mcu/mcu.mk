@@ -1,0 +1,79 @@
+# mcu/mcu.mk: the firmware targets, included by the Makefile.
+#   make mcu          build/mcu/fw.elf (and fw-bigstack.elf) for QEMU's
+#                     netduinoplus2 (STM32F405, Cortex-M4, soft float), the
+#                     small configuration with newlib and ARM semihosting;
+#                     and the host tool build/mcu/mkboot
+#   make test-mcu     the test scripts on the emulated device, 40 KB heap
+#   make esp8266-size the runtime compiled for the ESP8266 (lx106), its sizes
+MCU_CC = arm-none-eabi-gcc
+MCU_SIZE = arm-none-eabi-size
+MCU_ARCH = -mcpu=cortex-m4 -mthumb -mfloat-abi=soft
+MCU_CFLAGS = -std=c11 -Wall -Wextra -Os -g -DML_SMALL=1 $(MCU_ARCH) \
+  -ffunction-sections -fdata-sections -Isrc -Imcu
+# Full newlib, not nano: nano's libc calls malloc() itself (reent data),
+# and on the board malloc hands out the Lua arena and nothing else.
+MCU_LDFLAGS = $(MCU_ARCH) -specs=rdimon.specs -nostartfiles \
+  -T mcu/netduinoplus2.ld -Wl,--gc-sections
+# The C stack of the firmware; the tests that need more (deep C recursion)
+# run on a second firmware, fw-bigstack.elf, and are listed as such.
+MCU_STACK = 32768
+MCU_BIGSTACK = 65536
+# Host-only programs; everything else in src/ runs on the device.
+MCU_EXCLUDE = src/main.c src/moonletc.c
+MCU_SRCS = $(filter-out $(MCU_EXCLUDE),$(wildcard src/*.c)) \
+  $(filter-out mcu/mkboot.c,$(wildcard mcu/*.c))
+MCU_OBJS = $(patsubst %.c,build/mcu/obj/%.o,$(MCU_SRCS))
+QEMU_ARM = qemu-system-arm
+
+.PHONY: mcu test-mcu esp8266-size
+mcu: build/mcu/fw.elf build/mcu/fw-bigstack.elf build/mcu/mkboot
+
+build/mcu/obj/%.o: %.c $(wildcard src/*.h) $(wildcard mcu/*.h)
+	@mkdir -p $(dir $@)
+	$(MCU_CC) $(MCU_CFLAGS) -c $< -o $@
+
+build/mcu/fw.elf: $(MCU_OBJS) mcu/netduinoplus2.ld
+	$(MCU_CC) $(MCU_LDFLAGS) -Wl,--defsym=STACK_SIZE=$(MCU_STACK) \
+	  -Wl,-Map=build/mcu/fw.map -o $@ $(MCU_OBJS) -lm
+	$(MCU_SIZE) $@
+
+build/mcu/fw-bigstack.elf: $(MCU_OBJS) mcu/netduinoplus2.ld
+	$(MCU_CC) $(MCU_LDFLAGS) -Wl,--defsym=STACK_SIZE=$(MCU_BIGSTACK) -o $@ $(MCU_OBJS) -lm
+
+build/mcu/mkboot: mcu/mkboot.c mcu/bootrec.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -O2 -Imcu -o $@ mcu/mkboot.c
+
+test-mcu: mcu
+	FW=build/mcu/fw.elf FWBIG=build/mcu/fw-bigstack.elf MKBOOT=build/mcu/mkboot QEMU="$(QEMU_ARM)" sh tests/mcu/run.sh
+
+# The ESP8266: no emulator, so a compile, a sizing link (mcu/esp8266.ld,
+# with the ROM's routines) and their sizes (docs/esp8266.md).
+XTENSA_CC = xtensa-lx106-elf-gcc
+XTENSA_SIZE = xtensa-lx106-elf-size
+XTENSA_CFLAGS = -std=c11 -Wall -Wextra -Os -DML_SMALL=1 -mlongcalls \
+  -mtext-section-literals -ffunction-sections -fdata-sections \
+  --specs=/usr/lib/xtensa-lx106-elf/picolibc.specs -Isrc
+XTENSA_OBJS = $(patsubst src/%.c,build/esp8266/obj/%.o,$(filter-out $(MCU_EXCLUDE),$(wildcard src/*.c)))
+
+build/esp8266/obj/%.o: src/%.c $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(XTENSA_CC) $(XTENSA_CFLAGS) -c $< -o $@
+
+build/esp8266/libmoonlet.a: $(XTENSA_OBJS)
+	rm -f $@
+	xtensa-lx106-elf-ar rcs $@ $(XTENSA_OBJS)
+
+build/esp8266/moonlet.elf: mcu/esp8266_main.c build/esp8266/libmoonlet.a mcu/esp8266.ld mcu/esp8266_rom.ld
+	$(XTENSA_CC) $(XTENSA_CFLAGS) -nostartfiles --oslib=dummyhost -Lmcu -T mcu/esp8266.ld \
+	  -o $@ mcu/esp8266_main.c build/esp8266/libmoonlet.a -lm
+
+esp8266-size: build/esp8266/moonlet.elf
+	@echo "== the runtime's objects (text includes .rodata)"
+	@$(XTENSA_SIZE) -t $(XTENSA_OBJS) | sed 's|build/esp8266/obj/||'
+	@echo "== linked with picolibc (flash code at irom0; .rodata and .data copied to DRAM)"
+	@$(XTENSA_SIZE) -A $< | grep -v -e '^\.debug' -e '^\.comment' -e '^\.xtensa'
+	@$(XTENSA_SIZE) -A $< | awk '$$1 == ".irom0.text" { t = $$2 } $$1 == ".rodata" { r = $$2 } \
+	  $$1 == ".data" { d = $$2 } $$1 == ".bss" { b = $$2 } \
+	  END { printf "flash %d bytes (%.1f%% of 1 MB); DRAM %d bytes (.rodata %d, .data %d, .bss %d)\n", \
+	        t + r + d, (t + r + d) * 100 / 1048576, r + d + b, r, d, b }'

@@ -1,0 +1,2 @@
+-- a module whose body raises an error
+error("module body failed")

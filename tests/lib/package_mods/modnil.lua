@@ -1,0 +1,2 @@
+-- a module that returns nothing
+NilLoaded = true

@@ -1,0 +1,2 @@
+-- a module that does not compile
+local x = = 1

@@ -1,0 +1,2 @@
+-- a module found through a dotted name
+return "inner: " .. select(1, ...)

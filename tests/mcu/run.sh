@@ -1,0 +1,209 @@
+#!/bin/sh
+# tests/mcu/run.sh: runs the test scripts on the emulated device (QEMU
+# netduinoplus2, firmware $FW) with a 40 KB heap and compares each output
+# with the desktop small build's expectation; then checks that the fault
+# guards (MPU, stack guard) catch what they must; ends with
+# "N passed, N failed".
+#  - tests/{lang,lib,errors,gc,heap}/*.lua, except those tests/mcu/budget
+#    marks "skip". A first line "-- args: --heap SIZE" sets the heap; other
+#    interpreter options can not be given to the device (skipped).
+#  - A script that runs out of heap or C stack is rerun with larger arenas
+#    (and on $FWBIG, the firmware with a larger stack) to measure what it
+#    needs. It passes only if tests/mcu/budget allows it to be "over".
+# Usage: sh tests/mcu/run.sh [pattern]
+FW=${FW:-build/mcu/fw.elf}
+FWBIG=${FWBIG:-build/mcu/fw-bigstack.elf}
+MKBOOT=${MKBOOT:-build/mcu/mkboot}
+QEMU=${QEMU:-qemu-system-arm}
+BUDGET=tests/mcu/budget
+BOOT_ADDR=0x08080000
+filter=${1:-}
+pass=0
+fail=0
+over=0
+skip=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# run_device FW HEAP SCRIPT: the script's output in $tmp/out (with
+# "[exit status N]" as tests/run.sh adds it), its figures in $tmp/stats.
+# Semihosting gives the device QEMU's stdin (<name>.stdin) and the host's
+# files (SYS_OPEN), which stand in for a device's console and file system.
+run_device() {
+  input=/dev/null
+  [ -f "${3%.lua}.stdin" ] && input=${3%.lua}.stdin
+  "$MKBOOT" -s -H "$2" -o "$tmp/boot.bin" "$3" || return
+  timeout 120 "$QEMU" -M netduinoplus2 -display none -monitor none \
+    -serial none -semihosting-config enable=on,target=native \
+    -kernel "$1" -device loader,file="$tmp/boot.bin",addr=$BOOT_ADDR \
+    <"$input" >"$tmp/raw" 2>&1
+  status=$?
+  grep -a '^mcu-stats: ' "$tmp/raw" >"$tmp/stats"
+  grep -av '^mcu-stats: ' "$tmp/raw" >"$tmp/out"
+  [ $status -ne 0 ] && echo "[exit status $status]" >>"$tmp/out"
+  return 0
+}
+
+# stat NAME: a figure of the last run's stats line (empty if none).
+stat() {
+  sed -n "s/.* $1 \([0-9]*\).*/\1/p" "$tmp/stats"
+}
+
+matches() {
+  cmp -s "$tmp/out" "$exp"
+}
+
+# out_of_room: did the last run run out of heap or of C stack?
+out_of_heap() {
+  grep -aq 'not enough memory' "$tmp/out"
+}
+out_of_stack() {
+  grep -aq '^mcu: fault: C stack overflow' "$tmp/out"
+}
+
+# The arena a firmware has (it refuses a heap larger than that).
+capacity() {
+  printf 'print()\n' >"$tmp/cap.lua"
+  "$MKBOOT" -H 0x7fffffff -o "$tmp/boot.bin" "$tmp/cap.lua"
+  timeout 60 "$QEMU" -M netduinoplus2 -display none -monitor none \
+    -serial none -semihosting-config enable=on,target=native \
+    -kernel "$1" -device loader,file="$tmp/boot.bin",addr=$BOOT_ADDR \
+    </dev/null 2>&1 | sed -n 's/.*the arena has \([0-9]*\).*/\1/p'
+}
+
+# measure SCRIPT HEAP: the smallest heap (4 KB steps) and the firmware in
+# which the script passes: sets need and needfw, or need= when none.
+measure() {
+  needfw=$FW
+  out_of_stack && needfw=$FWBIG
+  lo=$2
+  hi=$cap
+  [ "$needfw" = "$FWBIG" ] && hi=$capbig
+  need=
+  run_device "$needfw" "$hi" "$1"
+  if ! matches && [ "$needfw" = "$FW" ] && out_of_stack; then
+    needfw=$FWBIG
+    hi=$capbig
+    run_device "$needfw" "$hi" "$1"
+  fi
+  matches || return
+  hi=$((hi / 4096 * 4096))
+  while [ $((hi - lo)) -gt 4096 ]; do
+    mid=$(((lo + hi) / 2 / 4096 * 4096))
+    [ "$mid" -le "$lo" ] && break
+    run_device "$needfw" "$mid" "$1"
+    if matches; then hi=$mid; else lo=$mid; fi
+  done
+  need=$hi
+  run_device "$needfw" "$need" "$1"
+}
+
+kb() {
+  awk "BEGIN { printf \"%.1f KB\", $1 / 1024 }"
+}
+
+run_script() {
+  t=$1
+  exp=${t%.lua}.expected
+  [ -f "${t%.lua}.small.expected" ] && exp=${t%.lua}.small.expected
+  rule=$(awk -v t="$t" '$1 == t { $1 = ""; print substr($0, 2) }' "$BUDGET")
+  case $rule in
+  skip*)
+    skip=$((skip + 1))
+    printf 'SKIP %-36s %s\n' "$t" "${rule#skip }"
+    return ;;
+  esac
+  args=$(sed -n '1s/^-- args: //p' "$t")
+  heap=40960
+  case $args in
+  "") ;;
+  "--heap "*k) heap=${args#--heap }; heap=$((${heap%k} * 1024)) ;;
+  "--heap "*m) heap=${args#--heap }; heap=$((${heap%m} * 1048576)) ;;
+  *)
+    skip=$((skip + 1))
+    printf 'SKIP %-36s interpreter options: %s\n' "$t" "$args"
+    return ;;
+  esac
+  if [ "$heap" -gt "$cap" ]; then
+    skip=$((skip + 1))
+    printf 'SKIP %-36s asks for a heap of %s, more than the board has\n' "$t" "$(kb "$heap")"
+    return
+  fi
+  run_device "$FW" "$heap" "$t"
+  if matches; then
+    pass=$((pass + 1))
+    printf 'PASS %-36s peak %s, C stack %s\n' "$t" \
+      "$(kb "$(stat peak)")" "$(kb "$(stat stack)")"
+    case $rule in over*) echo "     (fits now: remove it from $BUDGET)" ;; esac
+    return
+  fi
+  if out_of_heap || out_of_stack; then
+    cp "$tmp/out" "$tmp/first"
+    measure "$t" "$heap"
+    if [ -z "$need" ]; then
+      case $rule in
+      over*)
+        over=$((over + 1))
+        printf 'OVER %-36s does not fit in the largest arena, %s (%s)\n' "$t" \
+          "$(kb "$cap")" "${rule#over }"
+        return ;;
+      esac
+    else
+      what="heap $(kb "$need")"
+      [ "$needfw" = "$FWBIG" ] && what="$what and C stack $(kb "$(stat stack)")"
+      case $rule in
+      over*)
+        over=$((over + 1))
+        pass=$((pass + 1))
+        printf 'OVER %-36s needs %s (%s)\n' "$t" "$what" "${rule#over }"
+        return ;;
+      esac
+      fail=$((fail + 1))
+      printf 'FAIL %-36s does not fit: needs %s (not allowed in %s)\n' "$t" "$what" "$BUDGET"
+      return
+    fi
+    cp "$tmp/first" "$tmp/out"
+  fi
+  fail=$((fail + 1))
+  echo "FAIL $t"
+  diff "$exp" "$tmp/out" | head -20 | sed 's/^/    /'
+}
+
+[ -x "$MKBOOT" ] && [ -f "$FW" ] || { echo "no firmware: make mcu"; echo "0 passed, 1 failed"; exit 1; }
+cap=$(capacity "$FW")
+capbig=$(capacity "$FWBIG")
+[ -n "$cap" ] || { echo "the firmware does not start in $QEMU"; echo "0 passed, 1 failed"; exit 1; }
+echo "device: QEMU netduinoplus2, 40 KB heap (arena up to $(kb "$cap"), $(kb "$capbig") with the big stack)"
+for t in tests/lang/*.lua tests/lib/*.lua tests/errors/*.lua tests/gc/*.lua tests/heap/*.lua \
+         tests/mcu/*.lua; do
+  [ -f "$t" ] || continue
+  case $t in *"$filter"*) run_script "$t" ;; esac
+done
+# The guards: each provoked fault must end in the handler with its cause.
+selftest() {
+  "$MKBOOT" -F "$1" -o "$tmp/boot.bin" || return
+  timeout 60 "$QEMU" -M netduinoplus2 -display none -monitor none \
+    -serial none -semihosting-config enable=on,target=native \
+    -kernel "$FW" -device loader,file="$tmp/boot.bin",addr=$BOOT_ADDR \
+    </dev/null >"$tmp/raw" 2>&1
+  status=$?
+  if [ $status -eq 3 ] && grep -aq "^mcu: fault: $2" "$tmp/raw"; then
+    pass=$((pass + 1))
+    printf 'PASS %-36s %s\n' "fault guard: $1" "$2"
+  else
+    fail=$((fail + 1))
+    echo "FAIL fault guard: $1 (exit status $status, expected 3 and \"$2\")"
+    sed 's/^/    /' "$tmp/raw" | head -5
+  fi
+}
+case "fault guards" in *"$filter"*)
+  selftest flash-write "write to flash"
+  selftest null-read "NULL pointer access"
+  selftest null-write "NULL pointer access"
+  selftest stack-overflow "C stack overflow"
+  selftest exec-ram "instruction fetch from a no-execute region"
+  selftest div-zero "integer division by zero" ;;
+esac
+echo "$over over the 40 KB budget (measured above), $skip skipped"
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
