@@ -1183,7 +1183,11 @@ newframe:
         /* a loop that runs enters its body directly (R(A+3) set);
            one that does not jumps past its FORLOOP */
         savepc();
-        if (forprep(L, ra)) pc += GETARG_sBx(i) + 1;
+        if (forprep(L, ra))
+          pc += GETARG_sBx(i) + 1;
+        else if (L->hookmask & LUA_MASKLINE)
+          L->oldpc = pc + GETARG_sBx(i); /* the line hook sees the first
+                                            iteration as lua5.3's FORLOOP */
         vmbreak;
       }
       vmcase(TFORCALL) {
