@@ -40,7 +40,7 @@ LIB_SRCS = $(filter-out src/main.c src/moonletc.c,$(wildcard src/*.c))
 LIB_OBJS = $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 
 # The default build also leaves build/moonlet and build/libmoonlet.a.
-.PHONY: all test bench clean
+.PHONY: all test bench expected clean
 all: $(OUT)/moonlet $(OUT)/moonletc $(OUT)/libmoonlet.a
 ifeq ($(VARIANT),default)
 all: build/moonlet build/moonletc build/libmoonlet.a
@@ -73,6 +73,10 @@ $(OUT)/moonletc: $(OUT)/obj/moonletc.o $(OUT)/libmoonlet.a
 
 test: all
 	MOONLET=$(OUT)/moonlet MOONLETC=$(OUT)/moonletc OUT=$(OUT) CONFIG=$(CONFIG) CC="$(CC)" CFLAGS="$(ALL_CFLAGS)" LDFLAGS="$(LDFLAGS)" sh tests/run.sh
+
+# Regenerates tests/*/*.expected from Debian's lua5.3 (not moonlet-only ones).
+expected:
+	sh tests/expect.sh
 
 bench: all
 	sh bench/run.sh $(OUT)/moonlet
