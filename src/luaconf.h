@@ -66,9 +66,17 @@
 #define ML_GC_TORTURE 0
 #endif
 
+/*
+** LUAI_MAXCCALLS: nested C calls (and syntactic nesting) before "C stack
+** overflow". Each level costs the C stack about 200-400 bytes on a
+** Cortex-M4, so a device build with a small stack sets it lower.
+*/
+#ifndef LUAI_MAXCCALLS
+#define LUAI_MAXCCALLS 200
+#endif
+
 /* Limits. */
 #define LUAI_MAXSTACK 1000000 /* Lua stack slots per thread */
-#define LUAI_MAXCCALLS 200    /* nested C calls and syntactic nesting */
 #define LUA_IDSIZE 60         /* size of a chunk id in messages */
 #define LUAL_BUFFERSIZE ((int)(16 * sizeof(void *) * sizeof(lua_Number)))
 #define LUA_EXTRASPACE (sizeof(void *))
