@@ -14,7 +14,7 @@
 
 /* flags */
 #define BOOTREC_STATS 1u /* print the heap and stack figures at the end */
-#define BOOTREC_IMAGE 2u /* run module 'name' of the mounted flash image */
+#define BOOTREC_IMAGE 2u /* run the image's module for script 'name' */
 #define BOOTREC_SELFTEST 4u /* provoke the fault 'name' (selftest.c) */
 
 typedef struct BootRecord {

@@ -1,8 +1,8 @@
 /*
 ** main.c: the firmware's program. It reads the boot record in flash, makes
-** a state whose heap is the arena, and runs the record's chunk (or a module
-** of the flash image mounted in place) as `moonlet script` would: same
-** messages, same exit status, so a test's output can be compared as is.
+** a state whose heap is the arena, and runs the record's chunk, or the
+** script's module in the flash image mounted in place, as `moonlet script`
+** would: same messages, same exit status, so outputs compare as they are.
 */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,15 +13,13 @@
 #include "lualib.h"
 #include "moonlet.h"
 
+#include "lfs.h"
+
 #include "board.h"
 #include "bootrec.h"
 #include "selftest.h"
 
 #define PROGNAME "moonlet"
-
-/* The flash store's in-place mount (lfs.h), when the runtime has it:
-** weak, so the firmware links with a runtime that does not yet. */
-const char *lfs_mountat(const void *addr, size_t size) __attribute__((weak));
 
 typedef struct Run {
   const BootRecord *rec;
@@ -52,16 +50,11 @@ static const BootRecord *boot_record(void) {
   return r;
 }
 
-/* Mounts the slot at SLOT_ADDR if the runtime can; 0 when a run that
-** needs the image can not have it. */
+/* Mounts the slot at SLOT_ADDR in place (moonletc -a built it for that
+** address), when QEMU's loader put one there; 0 when a run that needs
+** the image can not have it. Nothing is written to flash. */
 static int mount_image(const BootRecord *r) {
-  const char *msg;
-  if (lfs_mountat == NULL) {
-    if (!(r->flags & BOOTREC_IMAGE)) return 1;
-    fputs("mcu: this runtime can not mount a flash image\n", stderr);
-    return 0;
-  }
-  msg = lfs_mountat((const void *)SLOT_ADDR, SLOT_SIZE);
+  const char *msg = lfs_mountat((const void *)SLOT_ADDR, SLOT_SIZE);
   if (msg != NULL && (r->flags & BOOTREC_IMAGE)) {
     fprintf(stderr, "mcu: flash image at 0x%08lx refused: %s\n",
             (unsigned long)SLOT_ADDR, msg);
@@ -115,8 +108,8 @@ static void create_arg_table(lua_State *L, const char *name) {
 /* Pushes the function to run, or an error message. */
 static int load_chunk(lua_State *L, Run *run) {
   if (run->rec->flags & BOOTREC_IMAGE) {
-    if (moonlet_lfs_get(L, run->name)) return LUA_OK;
-    lua_pushfstring(L, "module '%s' not found in the flash image", run->name);
+    if (lfs_getfile(L, run->name)) return LUA_OK;
+    lua_pushfstring(L, "no module for '%s' in the flash image", run->name);
     return LUA_ERRFILE;
   }
   lua_pushfstring(L, "@%s", run->name);

@@ -44,11 +44,16 @@ build/mcu/mkboot: mcu/mkboot.c mcu/bootrec.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -Wall -Wextra -O2 -Imcu -o $@ mcu/mkboot.c
 
-test-mcu: mcu
-	FW=build/mcu/fw.elf FWBIG=build/mcu/fw-bigstack.elf MKBOOT=build/mcu/mkboot QEMU="$(QEMU_ARM)" sh tests/mcu/run.sh
+# The images come from the desktop moonletc of the small configuration as
+# a 32-bit binary: the same layout as the device (the mount refuses others).
+MCU_MOONLETC = build/small-m32/moonletc
 
-# The ESP8266: no emulator, so a compile, a sizing link (mcu/esp8266.ld,
-# with the ROM's routines) and their sizes (docs/esp8266.md).
+test-mcu: mcu
+	$(MAKE) CONFIG=small M32=1 all
+	FW=build/mcu/fw.elf FWBIG=build/mcu/fw-bigstack.elf MKBOOT=build/mcu/mkboot MOONLETC=$(MCU_MOONLETC) QEMU="$(QEMU_ARM)" sh tests/mcu/run.sh
+
+# The ESP8266: no emulator, so a compile, a sizing link (mcu/esp8266/, with
+# the ROM's routines) and their sizes (docs/esp8266.md).
 XTENSA_CC = xtensa-lx106-elf-gcc
 XTENSA_SIZE = xtensa-lx106-elf-size
 XTENSA_CFLAGS = -std=c11 -Wall -Wextra -Os -DML_SMALL=1 -mlongcalls \
@@ -64,15 +69,15 @@ build/esp8266/libmoonlet.a: $(XTENSA_OBJS)
 	rm -f $@
 	xtensa-lx106-elf-ar rcs $@ $(XTENSA_OBJS)
 
-build/esp8266/moonlet.elf: mcu/esp8266_main.c build/esp8266/libmoonlet.a mcu/esp8266.ld mcu/esp8266_rom.ld
-	$(XTENSA_CC) $(XTENSA_CFLAGS) -nostartfiles --oslib=dummyhost -Lmcu -T mcu/esp8266.ld \
-	  -o $@ mcu/esp8266_main.c build/esp8266/libmoonlet.a -lm
+build/esp8266/moonlet.elf: mcu/esp8266/main.c build/esp8266/libmoonlet.a mcu/esp8266/esp8266.ld mcu/esp8266/rom.ld
+	$(XTENSA_CC) $(XTENSA_CFLAGS) -nostartfiles --oslib=dummyhost -Lmcu/esp8266 -T mcu/esp8266/esp8266.ld \
+	  -o $@ mcu/esp8266/main.c build/esp8266/libmoonlet.a -lm
 
 esp8266-size: build/esp8266/moonlet.elf
 	@echo "== the runtime's objects (text includes .rodata)"
 	@$(XTENSA_SIZE) -t $(XTENSA_OBJS) | sed 's|build/esp8266/obj/||'
 	@echo "== linked with picolibc (flash code at irom0; .rodata and .data copied to DRAM)"
-	@$(XTENSA_SIZE) -A $< | grep -v -e '^\.debug' -e '^\.comment' -e '^\.xtensa'
+	@$(XTENSA_SIZE) -A $< | grep -v -e '^\.debug' -e '^\.comment' -e '^\.xtensa' -e '^Total' -e '^$$'
 	@$(XTENSA_SIZE) -A $< | awk '$$1 == ".irom0.text" { t = $$2 } $$1 == ".rodata" { r = $$2 } \
 	  $$1 == ".data" { d = $$2 } $$1 == ".bss" { b = $$2 } \
 	  END { printf "flash %d bytes (%.1f%% of 1 MB); DRAM %d bytes (.rodata %d, .data %d, .bss %d)\n", \

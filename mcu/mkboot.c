@@ -1,7 +1,7 @@
 /*
 ** mkboot.c: a host tool that writes a boot record (bootrec.h) for the
 ** firmware: which chunk to run, under which name, in how big a heap.
-**   mkboot [-H bytes] [-s] [-n name] -o out (script | -i module | -F fault)
+**   mkboot [-H bytes] [-s] [-n name] -o out (script | -i script | -F fault)
 ** QEMU places the output at BOOT_ADDR with -device loader.
 */
 #include <stdio.h>
@@ -20,11 +20,12 @@ static void put32(unsigned char *p, uint32_t v) {
 }
 
 static int usage(void) {
-  fputs("usage: mkboot [-H heapbytes] [-s] [-n name] -o out (script | -i module | -F fault)\n"
+  fputs("usage: mkboot [-H heapbytes] [-s] [-n name] -o out (script | -i script | -F fault)\n"
         "  -H  arena size in bytes (default: the firmware's 40 KB)\n"
         "  -s  print heap and stack figures at the end\n"
         "  -n  chunk name (default: the script's path)\n"
-        "  -i  run this module of the mounted flash image instead\n"
+        "  -i  run the script from the mounted flash image instead: the module\n"
+        "      its base name names (moonletc -f -a 0x080A0000 built the image)\n"
         "  -F  provoke this fault (flash-write, null-read, null-write,\n"
         "      stack-overflow, exec-ram, div-zero): the firmware's self-test\n",
         stderr);

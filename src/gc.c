@@ -849,15 +849,25 @@ static void stoptimer(global_State *g, int isstep) {
 ** A step pays for the debt (bytes allocated past the threshold) plus a
 ** step's worth, times stepmul/200 as Lua 5.3 counts it, then sets the
 ** threshold STEPSIZE bytes ahead, or by the pause after a whole cycle.
+** In the last eighth of a capped heap a step is a full collection: a step
+** runs at a safe point, where dead registers are known (above top) and
+** are cleared, so it frees what an emergency collection, which must keep
+** every register of the running function, could not.
 */
 static void step(lua_State *L, int finmode) {
   global_State *g = G(L);
-  size_t used = heap_used(g->heap), total = 0;
+  size_t used = heap_used(g->heap), total = 0, cap = heap_cap(g->heap);
   size_t debt = used > g->gc.threshold ? used - g->gc.threshold : 0;
   size_t budget = mulpercent(debt + STEPSIZE, g->gc.stepmul / 2);
   if (!cancollect(g)) return;
   starttimer(g);
   g->gc.kind = KGC_NORMAL;
+  if (cap != 0 && heap_free_bytes(g->heap) < cap / 8) {
+    finishcycle(L); /* then a whole cycle here, not in an emergency */
+    g->gc.state = GCSpause;
+    runtil(L, GCScallfin, FIN_NONE);
+    budget = MAX_SIZET;
+  }
   do {
     size_t w = singlestep(L, budget - total, finmode);
     total += w;
@@ -925,8 +935,8 @@ void gc_fullgc(lua_State *L, int isemergency) {
 }
 
 /*
-** At lua_close: the cycle under way ends, the pending finalizers run,
-** then those of every other object marked for finalization, newest first.
+** At lua_close: the pending finalizers run, then those of every other
+** object marked for finalization, newest first, as in 5.3.
 ** Objects marked while this runs are not finalized. No collection runs
 ** after it: the caller destroys the heap, which returns every region.
 */
@@ -934,8 +944,7 @@ void gc_freeall(lua_State *L) {
   global_State *g = G(L);
   unsigned int i;
   if (g->version == NULL || g->gc.busy) return;
-  if (g->gc.state != GCSpause) runtil(L, GCScallfin, FIN_NONE);
-  g->gc.closing = 1;
+  g->gc.closing = 1; /* a cycle under way stays so: nothing is freed now */
   callallpending(L, FIN_WARN);
   compactfin(g);
   for (i = 0; i < g->gc.nfin; i++) {

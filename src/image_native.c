@@ -421,10 +421,11 @@ const char *image_checkslot(const void *slot, size_t avail) {
   if (avail < sizeof(FlashHeader) ||
       memcmp(h->magic, FLASH_MAGIC, sizeof h->magic) != 0)
     return "no image in the slot";
-  if (h->headcrc != image_crc32(0, h, offsetof(FlashHeader, headcrc)))
-    return "incomplete slot header";
+  /* version and layout come first, at offsets every layout shares */
   if (h->version != IMAGE_VERSION || h->layout != image_layout())
     return "slot built for another runtime configuration or layout";
+  if (h->headcrc != image_crc32(0, h, offsetof(FlashHeader, headcrc)))
+    return "incomplete slot header";
   if (h->size < sizeof(FlashHeader) || h->size > avail ||
       h->relocat < sizeof(FlashHeader) || h->relocat > h->size ||
       h->size - h->relocat < bitmapsize(h->relocat))

@@ -16,6 +16,10 @@
 #include "func.h"
 #include "verify.h"
 
+/* The smallest function record: every field in its shortest form, one
+** instruction (the final RETURN), no debug information. */
+#define MINPROTO 17
+
 typedef struct Reader {
   ImageInfo *im;
   ImageCursor c;
@@ -147,9 +151,12 @@ static int readheader(Reader *r) {
   im->nmodules = image_getu32(h + 48);
   im->protosat = image_getu32(h + 52);
   im->modulesat = image_getu32(h + 56);
+  /* a string takes a byte at least, a function MINPROTO, a module 2 */
   if (im->protosat < IMAGE_HEADERSIZE || im->modulesat < im->protosat ||
-      im->modulesat > len || im->nstrings > len || im->nprotos > len ||
-      im->nmodules > len)
+      im->modulesat > len ||
+      im->nstrings > im->protosat - IMAGE_HEADERSIZE ||
+      im->nprotos > (im->modulesat - im->protosat) / MINPROTO ||
+      im->nmodules > (len - im->modulesat) / 2)
     return corrupt(r, "bad section table");
   im->crc = image_crc32(0, h, len);
   return 1;

@@ -482,7 +482,7 @@ int lfs_getfile(lua_State *L, const char *path) {
 int lfs_info(lua_State *L, lfs_Info *info) {
   const FlashHeader *h = stateheader(L);
   info->base = h;
-  info->size = store.slotsize;
+  info->size = store.slot[0] != NULL ? store.slotsize : LFS_DEFAULTSIZE;
   info->used = h != NULL ? h->size : 0;
   info->time = h != NULL ? h->time_lo | ((uint64_t)h->time_hi << 32) : 0;
   info->nmodules = h != NULL ? (int)h->nmodules : 0;

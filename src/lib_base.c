@@ -1,6 +1,7 @@
 /*
 ** lib_base.c: the basic library (reference manual 6.1), written only on the
-** public C API. Its functions live in the globals table itself.
+** public C API (and lfs.h: loadfile and dofile fall back on the flash
+** store). Its functions live in the globals table itself.
 */
 #include <ctype.h>
 #include <string.h>

@@ -79,9 +79,11 @@ static void pushconfig(lua_State *L) {
 
 /* node.LFS.time, node.LFS.config, and node.LFS.<module> as get(). */
 static int lfs_index(lua_State *L) {
-  const char *key = luaL_checkstring(L, 2);
+  const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
   lfs_Info info;
-  if (strcmp(key, "time") == 0) {
+  if (key == NULL) {
+    lua_pushnil(L);
+  } else if (strcmp(key, "time") == 0) {
     if (lfs_info(L, &info)) lua_pushinteger(L, (lua_Integer)info.time);
     else lua_pushnil(L);
   } else if (strcmp(key, "config") == 0) {

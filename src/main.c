@@ -647,11 +647,11 @@ int main(int argc, char **argv) {
   }
   if (!(o.flags & HAS_ERROR) && !setup_flash(&o))
     return EXIT_FAILURE;
-  for (int restarts = 0;; restarts++) {
+  for (int restarts = 0;;) {
     int r = run(argc, argv, &o, heap);
     if (r != RUN_RESTART)
       return r == RUN_OK ? EXIT_SUCCESS : EXIT_FAILURE;
-    if (restarts + 1 >= MAX_RESTARTS) {
+    if (++restarts > MAX_RESTARTS) {
       message(progname, "too many restarts after node.LFS.reload");
       return EXIT_FAILURE;
     }

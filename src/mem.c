@@ -30,9 +30,11 @@ static void emergency(lua_State *L) {
   }
 }
 
+/* After this error, the next safe point runs a step (gc.c). */
 static l_noret outofmemory(lua_State *L, size_t size) {
   global_State *g = G(L);
   g->gc.failures++;
+  g->gc.threshold = 0;
   if (g->gc.oomhandler != NULL) g->gc.oomhandler(L, size, g->gc.oomud);
   call_throw(L, LUA_ERRMEM);
 }

@@ -100,10 +100,12 @@ static void parseargs(int argc, char **argv, Options *o) {
 
 /* Decimal or 0x hex, with an optional k or m suffix (as moonlet --flash). */
 static unsigned long long parsesize(const char *s, const char *what) {
+  int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
   char *end;
   unsigned long long v;
   errno = 0;
-  v = strtoull(s, &end, 0);
+  v = strtoull(s, &end, hex ? 16 : 10);
+  if (*s == '-' || *s == '+') fatal(what, s);
   if (end == s || errno != 0) fatal(what, s);
   if (*end == 'k' || *end == 'K') v *= 1024, end++;
   else if (*end == 'm' || *end == 'M') v *= 1024 * 1024, end++;
@@ -448,10 +450,29 @@ static int runscript(const char *script, const char *image, size_t len) {
   return status == LUA_OK ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/* -e after the build: the state that compiled goes first, the image is
+** copied out of it. */
+static int runafter(lua_State *L, const Options *o) {
+  size_t len = 0;
+  const char *err, *image = NULL;
+  char *copy = NULL;
+  int status;
+  if (o->maxsize != NULL &&
+      (err = lfs_open((size_t)parsesize(o->maxsize, "bad size '%s'"), NULL)) != NULL)
+    fatal("%s", err);
+  if (o->flash && !o->parseonly) image = lua_tolstring(L, -1, &len);
+  if (image != NULL && (copy = (char *)malloc(len)) == NULL)
+    fatal("%s", "not enough memory");
+  if (copy != NULL) memcpy(copy, image, len);
+  lua_close(L);
+  status = runscript(o->script, copy, len);
+  free(copy);
+  return status;
+}
+
 int main(int argc, char **argv) {
   Options o;
   lua_State *L;
-  int status = EXIT_SUCCESS;
   parseargs(argc, argv, &o);
   if (o.version) printf("Moonlet " MOONLET_VERSION " (" LUA_VERSION ") image builder\n");
   if (o.info != NULL) {
@@ -470,21 +491,7 @@ int main(int argc, char **argv) {
     if (o.flash) writeimage(L, &o);
     else writechunk(L, &o, argv);
   }
-  if (o.script != NULL) {
-    size_t len = 0;
-    const char *err;
-    if (o.maxsize != NULL &&
-        (err = lfs_open((size_t)parsesize(o.maxsize, "bad size '%s'"), NULL)) != NULL)
-      fatal("%s", err);
-    const char *image = o.flash && !o.parseonly ? lua_tolstring(L, -1, &len) : NULL;
-    char *copy = image != NULL ? (char *)malloc(len) : NULL;
-    if (image != NULL && copy == NULL) fatal("%s", "not enough memory");
-    if (copy != NULL) memcpy(copy, image, len);
-    lua_close(L);
-    status = runscript(o.script, copy, len);
-    free(copy);
-    return status;
-  }
+  if (o.script != NULL) return runafter(L, &o);
   lua_close(L);
-  return status;
+  return EXIT_SUCCESS;
 }

@@ -27,6 +27,8 @@ pass=0
 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+MOONLET_TEST_TMP=$tmp # for the files tests make
+export MOONLET_TEST_TMP
 
 report_fail() {
   fail=$((fail + 1))

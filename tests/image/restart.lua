@@ -1,5 +1,5 @@
 -- moonlet-only: node.LFS.reload restarts the program with the new image
-local img = "/tmp/moonlet-test-restart.img"
+local img = (os.getenv("MOONLET_TEST_TMP") or "/tmp") .. "/restart.img"
 local list = node.LFS.list()
 print("run with " .. table.concat(list, ","))
 if not node.LFS.get("second") then

@@ -317,7 +317,7 @@ static void test_strings(const char *other, size_t olen) {
 
 static void test_sealed(void) {
   pid_t pid = fork();
-  int status;
+  int status = 0;
   if (pid == 0) {
     struct sigaction sa;
     lua_State *L = moonlet_newstate(0);

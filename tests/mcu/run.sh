@@ -1,9 +1,10 @@
 #!/bin/sh
 # tests/mcu/run.sh: runs the test scripts on the emulated device (QEMU
-# netduinoplus2, firmware $FW) with a 40 KB heap and compares each output
-# with the desktop small build's expectation; then checks that the fault
-# guards (MPU, stack guard) catch what they must; ends with
-# "N passed, N failed".
+# netduinoplus2, firmware $FW) with a 40 KB heap, each twice: compiled on
+# the device from source ([src]), and from a flash image built by
+# $MOONLETC and mounted in place ([img]). Each output must equal the
+# desktop small build's expectation. Then checks that the fault guards
+# (MPU, stack guard) catch what they must. Ends with "N passed, N failed".
 #  - tests/{lang,lib,errors,gc,heap}/*.lua, except those tests/mcu/budget
 #    marks "skip". A first line "-- args: --heap SIZE" sets the heap; other
 #    interpreter options can not be given to the device (skipped).
@@ -14,9 +15,11 @@
 FW=${FW:-build/mcu/fw.elf}
 FWBIG=${FWBIG:-build/mcu/fw-bigstack.elf}
 MKBOOT=${MKBOOT:-build/mcu/mkboot}
+MOONLETC=${MOONLETC:-build/small-m32/moonletc}
 QEMU=${QEMU:-qemu-system-arm}
 BUDGET=tests/mcu/budget
 BOOT_ADDR=0x08080000
+SLOT_ADDR=0x080A0000
 filter=${1:-}
 pass=0
 fail=0
@@ -25,18 +28,31 @@ skip=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# run_device FW HEAP SCRIPT: the script's output in $tmp/out (with
-# "[exit status N]" as tests/run.sh adds it), its figures in $tmp/stats.
-# Semihosting gives the device QEMU's stdin (<name>.stdin) and the host's
-# files (SYS_OPEN), which stand in for a device's console and file system.
+# qemu FW [loader options]: one run of the firmware, output in $tmp/raw.
+qemu() {
+  fw=$1
+  shift
+  timeout 120 "$QEMU" -M netduinoplus2 -display none -monitor none \
+    -serial none -semihosting-config enable=on,target=native \
+    -kernel "$fw" -device loader,file="$tmp/boot.bin",addr=$BOOT_ADDR "$@" \
+    <"$input" >"$tmp/raw" 2>&1
+}
+
+# run_device FW HEAP SCRIPT: runs the script in $mode (src or img); its
+# output in $tmp/out (with "[exit status N]" as tests/run.sh adds it), its
+# figures in $tmp/stats. Semihosting gives the device QEMU's stdin
+# (<name>.stdin) and the host's files, standing in for a device's console
+# and file system.
 run_device() {
   input=/dev/null
   [ -f "${3%.lua}.stdin" ] && input=${3%.lua}.stdin
-  "$MKBOOT" -s -H "$2" -o "$tmp/boot.bin" "$3" || return
-  timeout 120 "$QEMU" -M netduinoplus2 -display none -monitor none \
-    -serial none -semihosting-config enable=on,target=native \
-    -kernel "$1" -device loader,file="$tmp/boot.bin",addr=$BOOT_ADDR \
-    <"$input" >"$tmp/raw" 2>&1
+  if [ "$mode" = img ]; then
+    "$MKBOOT" -s -H "$2" -o "$tmp/boot.bin" -i "$3" || return
+    qemu "$1" -device loader,file="$tmp/slot.bin",addr=$SLOT_ADDR
+  else
+    "$MKBOOT" -s -H "$2" -o "$tmp/boot.bin" "$3" || return
+    qemu "$1"
+  fi
   status=$?
   grep -a '^mcu-stats: ' "$tmp/raw" >"$tmp/stats"
   grep -av '^mcu-stats: ' "$tmp/raw" >"$tmp/out"
@@ -53,7 +69,6 @@ matches() {
   cmp -s "$tmp/out" "$exp"
 }
 
-# out_of_room: did the last run run out of heap or of C stack?
 out_of_heap() {
   grep -aq 'not enough memory' "$tmp/out"
 }
@@ -64,11 +79,10 @@ out_of_stack() {
 # The arena a firmware has (it refuses a heap larger than that).
 capacity() {
   printf 'print()\n' >"$tmp/cap.lua"
+  input=/dev/null
   "$MKBOOT" -H 0x7fffffff -o "$tmp/boot.bin" "$tmp/cap.lua"
-  timeout 60 "$QEMU" -M netduinoplus2 -display none -monitor none \
-    -serial none -semihosting-config enable=on,target=native \
-    -kernel "$1" -device loader,file="$tmp/boot.bin",addr=$BOOT_ADDR \
-    </dev/null 2>&1 | sed -n 's/.*the arena has \([0-9]*\).*/\1/p'
+  qemu "$1"
+  sed -n 's/.*the arena has \([0-9]*\).*/\1/p' "$tmp/raw"
 }
 
 # measure SCRIPT HEAP: the smallest heap (4 KB steps) and the firmware in
@@ -102,15 +116,67 @@ kb() {
   awk "BEGIN { printf \"%.1f KB\", $1 / 1024 }"
 }
 
+# report VERDICT SCRIPT TEXT
+report() {
+  printf '%s [%s] %-34s %s\n' "$1" "$mode" "$2" "$3"
+}
+
+# run_mode SCRIPT HEAP RULE: one run in $mode, measured when it does not fit.
+run_mode() {
+  t=$1
+  run_device "$FW" "$2" "$t"
+  if matches; then
+    pass=$((pass + 1))
+    report PASS "$t" "loaded $(kb "$(stat loaded)"), peak $(kb "$(stat peak)"), C stack $(kb "$(stat stack)")"
+    case $3 in over*) echo "     (fits now: remove it from $BUDGET)" ;; esac
+    return
+  fi
+  if out_of_heap || out_of_stack; then
+    cp "$tmp/out" "$tmp/first"
+    measure "$t" "$2"
+    if [ -z "$need" ]; then
+      case $3 in
+      over*)
+        over=$((over + 1))
+        report OVER "$t" "does not fit in the largest arena, $(kb "$cap") (${3#over })"
+        return ;;
+      esac
+    else
+      what="heap $(kb "$need")"
+      [ "$needfw" = "$FWBIG" ] && what="$what and C stack $(kb "$(stat stack)")"
+      case $3 in
+      over*)
+        over=$((over + 1))
+        pass=$((pass + 1))
+        report OVER "$t" "needs $what (${3#over })"
+        return ;;
+      esac
+      fail=$((fail + 1))
+      report FAIL "$t" "does not fit: needs $what (not allowed in $BUDGET)"
+      return
+    fi
+    cp "$tmp/first" "$tmp/out"
+  fi
+  fail=$((fail + 1))
+  report FAIL "$t" ""
+  diff "$exp" "$tmp/out" | head -20 | sed 's/^/    /'
+}
+
 run_script() {
   t=$1
   exp=${t%.lua}.expected
   [ -f "${t%.lua}.small.expected" ] && exp=${t%.lua}.small.expected
   rule=$(awk -v t="$t" '$1 == t { $1 = ""; print substr($0, 2) }' "$BUDGET")
+  mode=all
+  if [ ! -f "$exp" ]; then
+    fail=$((fail + 1))
+    report FAIL "$t" "(no .expected file)"
+    return
+  fi
   case $rule in
   skip*)
     skip=$((skip + 1))
-    printf 'SKIP %-36s %s\n' "$t" "${rule#skip }"
+    report SKIP "$t" "${rule#skip }"
     return ;;
   esac
   args=$(sed -n '1s/^-- args: //p' "$t")
@@ -121,81 +187,60 @@ run_script() {
   "--heap "*m) heap=${args#--heap }; heap=$((${heap%m} * 1048576)) ;;
   *)
     skip=$((skip + 1))
-    printf 'SKIP %-36s interpreter options: %s\n' "$t" "$args"
+    report SKIP "$t" "interpreter options: $args"
     return ;;
   esac
   if [ "$heap" -gt "$cap" ]; then
     skip=$((skip + 1))
-    printf 'SKIP %-36s asks for a heap of %s, more than the board has\n' "$t" "$(kb "$heap")"
+    report SKIP "$t" "asks for a heap of $(kb "$heap"), more than the board has"
     return
   fi
-  run_device "$FW" "$heap" "$t"
-  if matches; then
-    pass=$((pass + 1))
-    printf 'PASS %-36s peak %s, C stack %s\n' "$t" \
-      "$(kb "$(stat peak)")" "$(kb "$(stat stack)")"
-    case $rule in over*) echo "     (fits now: remove it from $BUDGET)" ;; esac
-    return
-  fi
-  if out_of_heap || out_of_stack; then
-    cp "$tmp/out" "$tmp/first"
-    measure "$t" "$heap"
-    if [ -z "$need" ]; then
-      case $rule in
-      over*)
-        over=$((over + 1))
-        printf 'OVER %-36s does not fit in the largest arena, %s (%s)\n' "$t" \
-          "$(kb "$cap")" "${rule#over }"
-        return ;;
-      esac
+  mode=src
+  run_mode "$t" "$heap" "$rule"
+  mode=img
+  if ! "$MOONLETC" -f -a $SLOT_ADDR -o "$tmp/slot.bin" "$t" >"$tmp/raw" 2>&1; then
+    # a script whose expected output is its own compile error has no image
+    { sed 's/^moonletc: /moonlet: /' "$tmp/raw"; echo "[exit status 1]"; } >"$tmp/out"
+    if matches; then
+      pass=$((pass + 1))
+      report PASS "$t" "no image: moonletc refuses it with the expected compile error"
     else
-      what="heap $(kb "$need")"
-      [ "$needfw" = "$FWBIG" ] && what="$what and C stack $(kb "$(stat stack)")"
-      case $rule in
-      over*)
-        over=$((over + 1))
-        pass=$((pass + 1))
-        printf 'OVER %-36s needs %s (%s)\n' "$t" "$what" "${rule#over }"
-        return ;;
-      esac
       fail=$((fail + 1))
-      printf 'FAIL %-36s does not fit: needs %s (not allowed in %s)\n' "$t" "$what" "$BUDGET"
-      return
+      report FAIL "$t" "$MOONLETC can not build its image:"
+      sed 's/^/    /' "$tmp/raw" | head -5
     fi
-    cp "$tmp/first" "$tmp/out"
+    return
   fi
-  fail=$((fail + 1))
-  echo "FAIL $t"
-  diff "$exp" "$tmp/out" | head -20 | sed 's/^/    /'
+  run_mode "$t" "$heap" "$rule"
 }
 
-[ -x "$MKBOOT" ] && [ -f "$FW" ] || { echo "no firmware: make mcu"; echo "0 passed, 1 failed"; exit 1; }
-cap=$(capacity "$FW")
-capbig=$(capacity "$FWBIG")
-[ -n "$cap" ] || { echo "the firmware does not start in $QEMU"; echo "0 passed, 1 failed"; exit 1; }
-echo "device: QEMU netduinoplus2, 40 KB heap (arena up to $(kb "$cap"), $(kb "$capbig") with the big stack)"
-for t in tests/lang/*.lua tests/lib/*.lua tests/errors/*.lua tests/gc/*.lua tests/heap/*.lua \
-         tests/mcu/*.lua; do
-  [ -f "$t" ] || continue
-  case $t in *"$filter"*) run_script "$t" ;; esac
-done
 # The guards: each provoked fault must end in the handler with its cause.
 selftest() {
+  mode=fault
+  input=/dev/null
   "$MKBOOT" -F "$1" -o "$tmp/boot.bin" || return
-  timeout 60 "$QEMU" -M netduinoplus2 -display none -monitor none \
-    -serial none -semihosting-config enable=on,target=native \
-    -kernel "$FW" -device loader,file="$tmp/boot.bin",addr=$BOOT_ADDR \
-    </dev/null >"$tmp/raw" 2>&1
+  qemu "$FW"
   status=$?
   if [ $status -eq 3 ] && grep -aq "^mcu: fault: $2" "$tmp/raw"; then
     pass=$((pass + 1))
-    printf 'PASS %-36s %s\n' "fault guard: $1" "$2"
+    report PASS "$1" "$2"
   else
     fail=$((fail + 1))
-    echo "FAIL fault guard: $1 (exit status $status, expected 3 and \"$2\")"
+    report FAIL "$1" "exit status $status, expected 3 and \"$2\""
     sed 's/^/    /' "$tmp/raw" | head -5
   fi
 }
+
+for f in "$FW" "$FWBIG" "$MKBOOT" "$MOONLETC"; do
+  [ -f "$f" ] || { echo "missing $f: make test-mcu builds it"; echo "0 passed, 1 failed"; exit 1; }
+done
+cap=$(capacity "$FW")
+capbig=$(capacity "$FWBIG")
+[ -n "$cap" ] || { echo "the firmware does not start in $QEMU"; echo "0 passed, 1 failed"; exit 1; }
+echo "device: QEMU netduinoplus2, 40 KB heap (arena up to $(kb "$cap"); $(kb "$capbig") on the big-stack firmware)"
+for t in tests/lang/*.lua tests/lib/*.lua tests/errors/*.lua tests/gc/*.lua tests/heap/*.lua; do
+  case $t in *"$filter"*) run_script "$t" ;; esac
+done
 case "fault guards" in *"$filter"*)
   selftest flash-write "write to flash"
   selftest null-read "NULL pointer access"
@@ -204,6 +249,6 @@ case "fault guards" in *"$filter"*)
   selftest exec-ram "instruction fetch from a no-execute region"
   selftest div-zero "integer division by zero" ;;
 esac
-echo "$over over the 40 KB budget (measured above), $skip skipped"
+echo "$over runs over the 40 KB budget (measured above), $skip scripts skipped"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1,5 +1,5 @@
 /*
-** esp8266_main.c: the smallest program that embeds the runtime, linked for
+** mcu/esp8266/main.c: the smallest program that embeds the runtime, linked for
 ** the ESP8266 only to measure what the firmware would take (make
 ** esp8266-size): a 40 KB state, the standard libraries, one chunk.
 */

@@ -1,0 +1,64 @@
+#!/bin/sh
+# tests/fuzz/build.sh: builds the libFuzzer harnesses with clang, apart
+# from the Makefile, and their seed corpora. Run from the repository root:
+#   sh tests/fuzz/build.sh            default numbers, into build/fuzz/
+#   CONFIG=small sh tests/fuzz/build.sh   32-bit numbers, build/fuzz-small/
+# Then, e.g.:
+#   build/fuzz/fuzz_run -max_len=2000 -timeout=10 -rss_limit_mb=2048 \
+#     build/fuzz/corpus/run build/fuzz/seeds/source
+# Seeds: tests/*/*.lua as source; for fuzz_binary, their string.dump
+# (made with build/moonlet, when it is there).
+set -e
+CC=${CC:-clang}
+CONFIG=${CONFIG:-default}
+OUT=build/fuzz
+DEFS=
+if [ "$CONFIG" = small ]; then
+  OUT=build/fuzz-small
+  DEFS=-DML_SMALL=1
+fi
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+CFLAGS="-std=c11 -g -O1 -fno-omit-frame-pointer -D_POSIX_C_SOURCE=200809L \
+-D_DEFAULT_SOURCE $DEFS $SAN -Isrc"
+mkdir -p "$OUT/obj"
+
+objs=
+for src in src/*.c; do
+  case $src in src/main.c | src/moonletc.c) continue ;; esac
+  obj=$OUT/obj/$(basename "$src" .c).o
+  if [ ! -f "$obj" ] || [ -n "$(find "$src" src/*.h -newer "$obj" 2>/dev/null | head -1)" ]; then
+    # shellcheck disable=SC2086
+    $CC $CFLAGS -fsanitize=fuzzer-no-link -c "$src" -o "$obj"
+  fi
+  objs="$objs $obj"
+done
+for h in compile run binary; do
+  # shellcheck disable=SC2086
+  $CC $CFLAGS -fsanitize=fuzzer -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" \
+    $objs -lm
+done
+
+# seeds
+mkdir -p "$OUT/seeds/source" "$OUT/seeds/binary"
+for t in tests/*/*.lua; do
+  cp "$t" "$OUT/seeds/source/$(echo "$t" | tr / _)"
+done
+if [ -x build/moonlet ]; then
+  cat >"$OUT/dumpseeds.lua" <<'LUA'
+local out = arg[1]
+for i = 2, #arg do
+  local f = loadfile(arg[i])
+  if f then
+    for _, strip in ipairs{false, true} do
+      local name = out .. "/" .. arg[i]:gsub("/", "_") .. (strip and ".s" or "")
+      local h = assert(io.open(name, "wb"))
+      h:write(string.dump(f, strip))
+      h:close()
+    end
+  end
+end
+LUA
+  # shellcheck disable=SC2046
+  build/moonlet "$OUT/dumpseeds.lua" "$OUT/seeds/binary" tests/*/*.lua
+fi
+echo "built $OUT/fuzz_compile $OUT/fuzz_run $OUT/fuzz_binary"
