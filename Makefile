@@ -34,7 +34,7 @@ ifeq ($(TORTURE),1)
 endif
 
 CFLAGS ?=
-ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS) -Isrc
+ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS) -Isrc -I$(ROMGEN_DIR)
 OUT = build/$(VARIANT)
 LIB_SRCS = $(filter-out src/main.c src/moonletc.c,$(wildcard src/*.c))
 LIB_OBJS = $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
@@ -45,11 +45,11 @@ all: $(OUT)/moonlet $(OUT)/moonletc $(OUT)/libmoonlet.a
 ifeq ($(VARIANT),default)
 all: build/moonlet build/moonletc build/libmoonlet.a
 build/moonlet: $(OUT)/moonlet
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 build/moonletc: $(OUT)/moonletc
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 build/libmoonlet.a: $(OUT)/libmoonlet.a
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 endif
 
 # Debian's -m32 lacks <asm/errno.h>: point an include dir at the native one.
@@ -57,7 +57,23 @@ build/m32inc/asm:
 	mkdir -p build/m32inc
 	ln -sfn /usr/include/x86_64-linux-gnu/asm build/m32inc/asm
 
-$(OUT)/obj/%.o: src/%.c $(wildcard src/*.h) | $(M32DEP)
+# The standard libraries' read-only tables, generated from src/lib_rom.h
+# by tools/romgen (built for the host): the same source for every build.
+# ROMUSER=path/to/mytables.h adds an embedder's tables (docs/rom-tables.md).
+ROMGEN_DIR = build/gen
+ROMGEN_OUT = $(ROMGEN_DIR)/rom_gen.h
+ROMUSER ?=
+ROMGEN_USERFLAGS = $(if $(ROMUSER),-DML_ROM_USER='"$(abspath $(ROMUSER))"')
+HOSTCC ?= cc
+
+$(ROMGEN_DIR)/romgen: tools/romgen.c src/lib_rom.h src/strhash.h src/meta.h $(ROMUSER)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=c11 -Wall -Wextra -O1 -Isrc $(ROMGEN_USERFLAGS) -o $@ tools/romgen.c
+
+$(ROMGEN_OUT): $(ROMGEN_DIR)/romgen
+	$(ROMGEN_DIR)/romgen $(ROMGEN_DIR)
+
+$(OUT)/obj/%.o: src/%.c $(wildcard src/*.h) $(ROMGEN_OUT) | $(M32DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 

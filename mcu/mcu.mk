@@ -9,7 +9,7 @@ MCU_CC = arm-none-eabi-gcc
 MCU_SIZE = arm-none-eabi-size
 MCU_ARCH = -mcpu=cortex-m4 -mthumb -mfloat-abi=soft
 MCU_CFLAGS = -std=c11 -Wall -Wextra -Os -g -DML_SMALL=1 $(MCU_ARCH) \
-  -ffunction-sections -fdata-sections -Isrc -Imcu
+  -ffunction-sections -fdata-sections -Isrc -Imcu -I$(ROMGEN_DIR)
 # Full newlib, not nano: nano's libc calls malloc() itself (reent data),
 # and on the board malloc hands out the Lua arena and nothing else.
 MCU_LDFLAGS = $(MCU_ARCH) -specs=rdimon.specs -nostartfiles \
@@ -28,7 +28,7 @@ QEMU_ARM = qemu-system-arm
 .PHONY: mcu test-mcu esp8266-size
 mcu: build/mcu/fw.elf build/mcu/fw-bigstack.elf build/mcu/mkboot
 
-build/mcu/obj/%.o: %.c $(wildcard src/*.h) $(wildcard mcu/*.h)
+build/mcu/obj/%.o: %.c $(wildcard src/*.h) $(wildcard mcu/*.h) $(ROMGEN_OUT)
 	@mkdir -p $(dir $@)
 	$(MCU_CC) $(MCU_CFLAGS) -c $< -o $@
 
@@ -58,10 +58,10 @@ XTENSA_CC = xtensa-lx106-elf-gcc
 XTENSA_SIZE = xtensa-lx106-elf-size
 XTENSA_CFLAGS = -std=c11 -Wall -Wextra -Os -DML_SMALL=1 -mlongcalls \
   -mtext-section-literals -ffunction-sections -fdata-sections \
-  --specs=/usr/lib/xtensa-lx106-elf/picolibc.specs -Isrc
+  --specs=/usr/lib/xtensa-lx106-elf/picolibc.specs -Isrc -I$(ROMGEN_DIR)
 XTENSA_OBJS = $(patsubst src/%.c,build/esp8266/obj/%.o,$(filter-out $(MCU_EXCLUDE),$(wildcard src/*.c)))
 
-build/esp8266/obj/%.o: src/%.c $(wildcard src/*.h)
+build/esp8266/obj/%.o: src/%.c $(wildcard src/*.h) $(ROMGEN_OUT)
 	@mkdir -p $(dir $@)
 	$(XTENSA_CC) $(XTENSA_CFLAGS) -c $< -o $@
 

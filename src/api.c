@@ -12,6 +12,7 @@
 #include "func.h"
 #include "gc.h"
 #include "mem.h"
+#include "moonlet.h"
 #include "parser.h"
 #include "state.h"
 #include "str.h"
@@ -438,6 +439,12 @@ LUA_API void lua_pushboolean(lua_State *L, int b) {
 
 LUA_API void lua_pushlightuserdata(lua_State *L, void *p) {
   setpvalue(L->top, p);
+  api_incr_top(L);
+}
+
+/* The table is const, in ROM: the GC and the writers skip it (ML_READONLY). */
+void moonlet_pushrotable(lua_State *L, const void *t) {
+  sethvalue(L, L->top, cast(Table *, t));
   api_incr_top(L);
 }
 

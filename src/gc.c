@@ -18,6 +18,7 @@
 #include "heapgc.h"
 #include "mem.h"
 #include "meta.h"
+#include "opcodes.h"
 #include "state.h"
 #include "str.h"
 #include "table.h"
@@ -325,6 +326,28 @@ static size_t traverseproto(global_State *g, Proto *f) {
 }
 
 /*
+** In an emergency, inside an instruction of the running Lua function: the
+** bound of live registers the VM itself gives its GC check for the
+** instructions that allocate objects (ra + 1), top where the VM sets it
+** to the live end (CONCAT, CALL, TAILCALL), else the whole frame. So a
+** register left over from a finished call does not keep garbage alive.
+*/
+static StkId emergencylimit(const lua_State *th) {
+  const CallInfo *ci = th->ci;
+  const Proto *p = clLvalue(ci->func)->p;
+  Instruction i;
+  StkId all = ci->top > th->top ? ci->top : th->top;
+  if (ci->u.l.savedpc <= p->code || ci->u.l.savedpc > p->code + p->sizecode)
+    return all;
+  i = *(ci->u.l.savedpc - 1);
+  switch (GET_OPCODE(i)) {
+    case OP_NEWTABLE: case OP_CLOSURE: return ci->u.l.base + GETARG_A(i) + 1;
+    case OP_CONCAT: case OP_CALL: case OP_TAILCALL: return th->top;
+    default: return all;
+  }
+}
+
+/*
 ** The live part of a stack: up to top. Steps run at safe points, where
 ** top is past the last live register (so a dead register holds nothing
 ** alive, and the atomic phase clears it, as in 5.3); an emergency runs
@@ -333,8 +356,8 @@ static size_t traverseproto(global_State *g, Proto *f) {
 */
 static StkId stacklimit(global_State *g, lua_State *th) {
   StkId lim = th->top, end = th->stack_last + EXTRA_STACK;
-  if (g->gc.emergency && th->ci != NULL && isLua(th->ci) && th->ci->top > lim)
-    lim = th->ci->top;
+  if (g->gc.emergency && th->ci != NULL && isLua(th->ci))
+    lim = emergencylimit(th);
   return lim < end ? lim : end;
 }
 
@@ -825,9 +848,11 @@ static void finishcycle(lua_State *L) {
 }
 
 /* Collections wait until lua_newstate has set g->version, its last step,
-** and never start inside another one or while the state closes. */
-static int cancollect(const global_State *g) {
-  return g->version != NULL && !g->gc.busy && !g->gc.closing;
+** and never start inside another one; while the state closes, only an
+** emergency collection may run (a finalizer's allocation failed). */
+static int cancollect(const global_State *g, int isemergency) {
+  return g->version != NULL && !g->gc.busy &&
+         (!g->gc.closing || isemergency);
 }
 
 #if ML_GC_STATS
@@ -859,7 +884,7 @@ static void step(lua_State *L, int finmode) {
   size_t used = heap_used(g->heap), total = 0, cap = heap_cap(g->heap);
   size_t debt = used > g->gc.threshold ? used - g->gc.threshold : 0;
   size_t budget = mulpercent(debt + STEPSIZE, g->gc.stepmul / 2);
-  if (!cancollect(g)) return;
+  if (!cancollect(g, 0)) return;
   starttimer(g);
   g->gc.kind = KGC_NORMAL;
   if (cap != 0 && heap_free_bytes(g->heap) < cap / 8) {
@@ -910,7 +935,7 @@ void gc_autostep(lua_State *L) { step(L, FIN_WARN); }
 */
 void gc_fullgc(lua_State *L, int isemergency) {
   global_State *g = G(L);
-  if (!cancollect(g)) return;
+  if (!cancollect(g, isemergency)) return;
   starttimer(g);
   g->gc.emergency = cast_byte(isemergency);
   finishcycle(L);

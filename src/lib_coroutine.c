@@ -6,6 +6,7 @@
 #include "lua.h"
 #include "lauxlib.h"
 #include "lualib.h"
+#include "moonlet.h"
 
 static lua_State *check_coroutine(lua_State *L, int arg) {
   lua_State *co = lua_tothread(L, arg);
@@ -125,13 +126,10 @@ static int co_running(lua_State *L) {
   return 2;
 }
 
-static const luaL_Reg co_funcs[] = {
-    {"create", co_create},   {"resume", co_resume},
-    {"running", co_running}, {"status", co_status},
-    {"wrap", co_wrap},       {"yield", co_yield},
-    {"isyieldable", co_isyieldable}, {NULL, NULL}};
+/* The library is a ROM table (lib_rom.h). */
+#include "rom_coroutine.inc"
 
 LUAMOD_API int luaopen_coroutine(lua_State *L) {
-  luaL_newlib(L, co_funcs);
+  moonlet_pushrotable(L, &ml_rt_coroutine);
   return 1;
 }

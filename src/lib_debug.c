@@ -9,6 +9,7 @@
 #include "lua.h"
 #include "lauxlib.h"
 #include "lualib.h"
+#include "moonlet.h"
 
 /* The address of this variable is the registry key of the hook table. */
 static const char hook_key = 'h';
@@ -375,26 +376,10 @@ static int db_traceback(lua_State *L) {
   return 1;
 }
 
-static const luaL_Reg debug_funcs[] = {
-    {"debug", db_debug},
-    {"getuservalue", db_getuservalue},
-    {"gethook", db_gethook},
-    {"getinfo", db_getinfo},
-    {"getlocal", db_getlocal},
-    {"getregistry", db_getregistry},
-    {"getmetatable", db_getmetatable},
-    {"getupvalue", db_getupvalue},
-    {"upvaluejoin", db_upvaluejoin},
-    {"upvalueid", db_upvalueid},
-    {"setuservalue", db_setuservalue},
-    {"sethook", db_sethook},
-    {"setlocal", db_setlocal},
-    {"setmetatable", db_setmetatable},
-    {"setupvalue", db_setupvalue},
-    {"traceback", db_traceback},
-    {NULL, NULL}};
+/* The library is a ROM table (lib_rom.h). */
+#include "rom_debug.inc"
 
 LUAMOD_API int luaopen_debug(lua_State *L) {
-  luaL_newlib(L, debug_funcs);
+  moonlet_pushrotable(L, &ml_rt_debug);
   return 1;
 }

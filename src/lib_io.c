@@ -24,6 +24,7 @@
 #include "lua.h"
 #include "lauxlib.h"
 #include "lualib.h"
+#include "moonlet.h"
 
 /* Registry keys of the default input and output files. */
 #define IO_PREFIX "_IO_"
@@ -524,30 +525,40 @@ static int f_flush(lua_State *L) {
 
 /* ---------------------------------------------------------------------- */
 
-static const luaL_Reg iolib[] = {
-  {"close", io_close}, {"flush", io_flush}, {"input", io_input},
-  {"lines", io_lines}, {"open", io_open}, {"output", io_output},
-  {"popen", io_popen}, {"read", io_read}, {"tmpfile", io_tmpfile},
-  {"type", io_type}, {"write", io_write}, {NULL, NULL}
-};
+/* io.stdin, io.stdout, io.stderr: the registry's "_IO_stdin"... (io is a
+** ROM table, and this is the __index of its metatable). */
+static int io_index(lua_State *L) {
+  static const char *const names[] = {"stdin", "stdout", "stderr", NULL};
+  const char *k = lua_tostring(L, 2);
+  int i;
+  for (i = 0; k != NULL && names[i] != NULL; i++) {
+    if (strcmp(k, names[i]) == 0) {
+      lua_pushfstring(L, IO_PREFIX "%s", k);
+      lua_rawget(L, LUA_REGISTRYINDEX);
+      return 1;
+    }
+  }
+  return 0;
+}
 
-/* Methods of files; the metatable is its own __index. */
-static const luaL_Reg flib[] = {
-  {"close", f_close}, {"flush", f_flush}, {"lines", f_lines},
-  {"read", f_read}, {"seek", f_seek}, {"setvbuf", f_setvbuf},
-  {"write", f_write}, {"__gc", f_gc}, {"__tostring", f_tostring},
-  {NULL, NULL}
-};
+/* io's functions and the methods of files are ROM tables (lib_rom.h). */
+#include "rom_io.inc"
 
+/* The metatable of files is per state (the registry's LUA_FILEHANDLE), in
+** RAM; its __index, the methods, is in ROM. */
 static void create_meta(lua_State *L) {
   luaL_newmetatable(L, LUA_FILEHANDLE);
-  lua_pushvalue(L, -1);
+  moonlet_pushrotable(L, &ml_rt_iofile);
   lua_setfield(L, -2, "__index");
-  luaL_setfuncs(L, flib, 0);
+  lua_pushcfunction(L, f_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pushcfunction(L, f_tostring);
+  lua_setfield(L, -2, "__tostring");
   lua_pop(L, 1);
 }
 
-/* Adds io[fname] for f, also as the default file k when k is not NULL. */
+/* The registry's IO_PREFIX fname (io[fname]) for f, also the default
+** file k when k is not NULL. */
 static void create_std_file(lua_State *L, FILE *f, const char *k,
                             const char *fname) {
   LStream *p = new_prefile(L);
@@ -557,14 +568,14 @@ static void create_std_file(lua_State *L, FILE *f, const char *k,
     lua_pushvalue(L, -1);
     lua_setfield(L, LUA_REGISTRYINDEX, k);
   }
-  lua_setfield(L, -2, fname);
+  lua_setfield(L, LUA_REGISTRYINDEX, fname);
 }
 
 LUAMOD_API int luaopen_io(lua_State *L) {
-  luaL_newlib(L, iolib);
   create_meta(L);
-  create_std_file(L, stdin, IO_INPUT, "stdin");
-  create_std_file(L, stdout, IO_OUTPUT, "stdout");
-  create_std_file(L, stderr, NULL, "stderr");
+  create_std_file(L, stdin, IO_INPUT, IO_PREFIX "stdin");
+  create_std_file(L, stdout, IO_OUTPUT, IO_PREFIX "stdout");
+  create_std_file(L, stderr, NULL, IO_PREFIX "stderr");
+  moonlet_pushrotable(L, &ml_rt_io);
   return 1;
 }

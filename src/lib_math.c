@@ -11,6 +11,7 @@
 #include "lua.h"
 #include "lauxlib.h"
 #include "lualib.h"
+#include "moonlet.h"
 
 #define PI ((lua_Number)3.141592653589793238462643383279502884)
 
@@ -313,29 +314,10 @@ static int math_randomseed(lua_State *L) {
   return 0;
 }
 
-static const luaL_Reg math_funcs[] = {
-    {"abs", math_abs},       {"ceil", math_ceil},
-    {"floor", math_floor},   {"fmod", math_fmod},
-    {"modf", math_modf},     {"exp", math_exp},
-    {"log", math_log},       {"sqrt", math_sqrt},
-    {"sin", math_sin},       {"cos", math_cos},
-    {"tan", math_tan},       {"asin", math_asin},
-    {"acos", math_acos},     {"atan", math_atan},
-    {"deg", math_deg},       {"rad", math_rad},
-    {"tointeger", math_tointeger}, {"type", math_type},
-    {"ult", math_ult},       {"max", math_max},
-    {"min", math_min},       {"random", math_random},
-    {"randomseed", math_randomseed}, {NULL, NULL}};
+/* The library, constants included, is a ROM table (lib_rom.h). */
+#include "rom_math.inc"
 
 LUAMOD_API int luaopen_math(lua_State *L) {
-  luaL_newlib(L, math_funcs);
-  lua_pushnumber(L, PI);
-  lua_setfield(L, -2, "pi");
-  lua_pushnumber(L, (lua_Number)HUGE_VAL);
-  lua_setfield(L, -2, "huge");
-  lua_pushinteger(L, LUA_MAXINTEGER);
-  lua_setfield(L, -2, "maxinteger");
-  lua_pushinteger(L, LUA_MININTEGER);
-  lua_setfield(L, -2, "mininteger");
+  moonlet_pushrotable(L, &ml_rt_math);
   return 1;
 }

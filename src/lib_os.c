@@ -25,6 +25,7 @@
 #include "lua.h"
 #include "lauxlib.h"
 #include "lualib.h"
+#include "moonlet.h"
 
 /* Date fields beyond this are refused, so that mktime never overflows. */
 #define MAXDATEFIELD (INT_MAX / 2)
@@ -268,14 +269,10 @@ static int os_date(lua_State *L) {
   return 1;
 }
 
-static const luaL_Reg oslib[] = {
-  {"clock", os_clock}, {"date", os_date}, {"difftime", os_difftime},
-  {"execute", os_execute}, {"exit", os_exit}, {"getenv", os_getenv},
-  {"remove", os_remove}, {"rename", os_rename}, {"setlocale", os_setlocale},
-  {"time", os_time}, {"tmpname", os_tmpname}, {NULL, NULL}
-};
+/* The library is a ROM table (lib_rom.h). */
+#include "rom_os.inc"
 
 LUAMOD_API int luaopen_os(lua_State *L) {
-  luaL_newlib(L, oslib);
+  moonlet_pushrotable(L, &ml_rt_os);
   return 1;
 }

@@ -15,6 +15,7 @@
 #include "lua.h"
 #include "lauxlib.h"
 #include "lualib.h"
+#include "moonlet.h"
 
 static inline int uchar(char c) { return (unsigned char)c; }
 
@@ -1435,29 +1436,16 @@ static int str_unpack(lua_State *L) {
 
 /* ---------------------------------------------------------------------- */
 
-static const luaL_Reg strlib[] = {
-  {"byte", str_byte}, {"char", str_char}, {"dump", str_dump},
-  {"find", str_find}, {"format", str_format}, {"gmatch", str_gmatch},
-  {"gsub", str_gsub}, {"len", str_len}, {"lower", str_lower},
-  {"match", str_match}, {"rep", str_rep}, {"reverse", str_reverse},
-  {"sub", str_sub}, {"upper", str_upper}, {"pack", str_pack},
-  {"packsize", str_packsize}, {"unpack", str_unpack}, {NULL, NULL}
-};
-
 /* Gives every string the metatable {__index = string}: ("x"):upper(). */
-static void set_string_metatable(lua_State *L) {
-  lua_createtable(L, 0, 1);
+/* The library and the metatable of strings are ROM tables (lib_rom.h). */
+#include "rom_string.inc"
+
+LUAMOD_API int luaopen_string(lua_State *L) {
+  moonlet_pushrotable(L, &ml_rt_strmeta);
   lua_pushliteral(L, "");
   lua_pushvalue(L, -2);
   lua_setmetatable(L, -2);
-  lua_pop(L, 1);
-  lua_pushvalue(L, -2);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
-}
-
-LUAMOD_API int luaopen_string(lua_State *L) {
-  luaL_newlib(L, strlib);
-  set_string_metatable(L);
+  lua_pop(L, 2);
+  moonlet_pushrotable(L, &ml_rt_string);
   return 1;
 }

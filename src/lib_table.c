@@ -9,6 +9,7 @@
 #include "lua.h"
 #include "lauxlib.h"
 #include "lualib.h"
+#include "moonlet.h"
 
 /* What a function needs of its table argument. */
 enum { TAB_R = 1, TAB_W = 2, TAB_L = 4, TAB_RW = TAB_R | TAB_W };
@@ -272,12 +273,10 @@ static int tab_sort(lua_State *L) {
   return 0;
 }
 
-static const luaL_Reg tab_funcs[] = {
-    {"concat", tab_concat}, {"insert", tab_insert}, {"pack", tab_pack},
-    {"unpack", tab_unpack}, {"remove", tab_remove}, {"move", tab_move},
-    {"sort", tab_sort},     {NULL, NULL}};
+/* The library is a ROM table (lib_rom.h). */
+#include "rom_table.inc"
 
 LUAMOD_API int luaopen_table(lua_State *L) {
-  luaL_newlib(L, tab_funcs);
+  moonlet_pushrotable(L, &ml_rt_table);
   return 1;
 }

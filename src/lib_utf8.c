@@ -9,6 +9,7 @@
 #include "lua.h"
 #include "lauxlib.h"
 #include "lualib.h"
+#include "moonlet.h"
 
 #define MAX_CODE 0x10FFFFu
 
@@ -203,16 +204,10 @@ static int utf8_codes(lua_State *L) {
   return 3;
 }
 
-#define CHARPATTERN "[\0-\x7F\xC2-\xF4][\x80-\xBF]*"
-
-static const luaL_Reg utf8_funcs[] = {
-    {"offset", utf8_offset}, {"codepoint", utf8_codepoint},
-    {"char", utf8_char},     {"len", utf8_len},
-    {"codes", utf8_codes},   {NULL, NULL}};
+/* The library, charpattern included, is a ROM table (lib_rom.h). */
+#include "rom_utf8.inc"
 
 LUAMOD_API int luaopen_utf8(lua_State *L) {
-  luaL_newlib(L, utf8_funcs);
-  lua_pushlstring(L, CHARPATTERN, sizeof(CHARPATTERN) - 1);
-  lua_setfield(L, -2, "charpattern");
+  moonlet_pushrotable(L, &ml_rt_utf8);
   return 1;
 }

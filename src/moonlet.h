@@ -129,4 +129,11 @@ LUAMOD_API int luaopen_node(lua_State *L);
 */
 int moonlet_lfs_get(lua_State *L, const char *name);
 
+/*
+** Pushes a read-only table built at compile time (a 'const Table' that
+** tools/romgen generated: docs/rom-tables.md). It costs no RAM; writing
+** into it raises "attempt to modify a read-only table".
+*/
+void moonlet_pushrotable(lua_State *L, const void *t);
+
 #endif

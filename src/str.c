@@ -1,6 +1,6 @@
 /*
 ** str.c: strings and full userdata. A short string exists once per state:
-** the flash table is searched before the RAM table. Nothing here ever
+** the flash table is searched, then the ROM strings (rom.c), then RAM. Nothing here ever
 ** writes a read-only string (a flash long string carries its hash).
 */
 #include <string.h>
@@ -13,22 +13,10 @@
 /* The RAM table stops doubling here (bucket count, a power of 2). */
 #define MAXSTRTB (1 << 24)
 
-/*
-** FNV-1a over every byte, seeded, then a final avalanche so that the low
-** bits (the bucket index) depend on all of them. The flash image builder
-** hashes with this same function and seed.
-*/
+/* The flash image builder and tools/romgen hash with this same function
+** (strhash.h) and seed. */
 unsigned int str_hash(const char *str, size_t l, unsigned int seed) {
-  uint32_t h = cast(uint32_t, seed) ^ cast(uint32_t, l) ^ 0x811c9dc5u;
-  size_t i;
-  for (i = 0; i < l; i++) {
-    h ^= cast_uchar(str[i]);
-    h *= 0x01000193u;
-  }
-  h ^= h >> 16;
-  h *= 0x85ebca6bu;
-  h ^= h >> 13;
-  return cast(unsigned int, h);
+  return strhash_compute(str, l, seed);
 }
 
 unsigned int str_hashlongstr(TString *ts) {
@@ -199,9 +187,16 @@ static TString *findram(global_State *g, const char *str, size_t l,
   return NULL;
 }
 
+/*
+** The flash image first: its strings are the ones its code holds, and an
+** image can not point at the compile-time ROM strings (a slot holds
+** pointers into itself only). A ROM table's key that the image also holds
+** is then found by its bytes (table.c).
+*/
 static TString *findshort(global_State *g, const char *str, size_t l,
                           unsigned int h) {
   TString *ts = findro(g->rostrings, str, l, h);
+  if (ts == NULL) ts = findro(&ml_romstrtab, str, l, h);
   return ts != NULL ? ts : findram(g, str, l, h);
 }
 

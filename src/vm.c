@@ -371,7 +371,10 @@ static inline const TValue *getshortstr(const Table *h, const TString *key) {
   const Node *n = gnode(h, lmod(key->hash, sizenode(h)));
   for (;;) {
     if (keyisshrstr(n) && keystrval(n) == key) return gval(n);
-    if (gnext(n) == 0) return luaO_nilobject;
+    if (gnext(n) == 0) /* a ROM table may hold a copy: table.c */
+      return l_unlikely(isreadonly(h))
+                 ? table_getshortstr(cast(Table *, h), cast(TString *, key))
+                 : luaO_nilobject;
     n += gnext(n);
   }
 }
