@@ -40,7 +40,7 @@ LIB_SRCS = $(filter-out src/main.c src/moonletc.c,$(wildcard src/*.c))
 LIB_OBJS = $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 
 # The default build also leaves build/moonlet and build/libmoonlet.a.
-.PHONY: all test bench expected clean
+.PHONY: all test bench demo expected clean
 all: $(OUT)/moonlet $(OUT)/moonletc $(OUT)/libmoonlet.a
 ifeq ($(VARIANT),default)
 all: build/moonlet build/moonletc build/libmoonlet.a
@@ -89,6 +89,12 @@ $(OUT)/moonletc: $(OUT)/obj/moonletc.o $(OUT)/libmoonlet.a
 
 test: all
 	MOONLET=$(OUT)/moonlet MOONLETC=$(OUT)/moonletc OUT=$(OUT) CONFIG=$(CONFIG) CC="$(CC)" CFLAGS="$(ALL_CFLAGS)" LDFLAGS="$(LDFLAGS)" sh tests/run.sh
+
+# The main job: an application built into an image, run from flash in a
+# 40 KB heap with the device's numbers, and the RAM it saves.
+demo:
+	$(MAKE) CONFIG=small M32=1 all build/small-m32/moonletc
+	sh bench/demo.sh build/small-m32
 
 # Regenerates tests/*/*.expected from Debian's lua5.3 (not moonlet-only ones).
 expected:
