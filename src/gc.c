@@ -760,28 +760,48 @@ static size_t mulpercent(size_t x, int percent) {
 
 /*
 ** Next cycle when the heap holds 'pause' percent of what survived. In a
-** capped heap a threshold near or past the cap would leave only emergency
-** collections, so it stays below 7/8 of the cap when it can. Pending
-** finalizers run at the next safe point.
+** capped heap the cycle must also end before the heap is full: it starts
+** at the latest when half the free bytes are used, and its steps speed up
+** as the heap fills (see step). Pending finalizers run at the next safe
+** point.
 */
 static void setthreshold(global_State *g) {
   size_t est = g->gc.estimate, cap = heap_cap(g->heap);
-  size_t t = mulpercent(est, g->gc.pause);
-  if (t < est + MINSLACK / 4) t = est + MINSLACK / 4;
-  if (cap != 0 && t > cap - cap / 8) {
-    size_t half = est < cap ? est + (cap - est) / 2 : est;
-    t = half > cap - cap / 8 ? half : cap - cap / 8;
-  }
+  size_t t = mulpercent(est, g->gc.pause), low = est + MINSLACK / 4;
+  if (cap != 0 && est < cap && t > est + (cap - est) / 2)
+    t = est + (cap - est) / 2;
+  if (t < low) t = low;
   if (g->gc.ntbf > 0) t = 0;
   g->gc.threshold = t;
 }
 
 static void restartcollection(lua_State *L) {
   global_State *g = G(L);
+  g->gc.remarked = 0;
+  g->gc.cyclework = 0;
   g->gc.gray = g->gc.grayagain = NULL;
   g->gc.weak = g->gc.ephemeron = g->gc.allweak = NULL;
   g->gc.state = GCSpropagate;
   markroots(L);
+}
+
+/*
+** When the gray list first empties, the objects waiting for the atomic
+** phase (tables hit by a back barrier, threads, weak tables) are
+** traversed once more incrementally: a table written all through the
+** cycle then reaches the atomic phase with only its latest writes to
+** mark, which keeps that phase short. The second time, marking ends.
+*/
+static void propagatestep(global_State *g, size_t budget) {
+  if (g->gc.gray != NULL) {
+    do propagatemark(g);
+    while (g->gc.gray != NULL && g->gc.work < budget);
+  } else if (!g->gc.remarked) {
+    g->gc.remarked = 1;
+    g->gc.gray = g->gc.grayagain;
+    g->gc.grayagain = NULL;
+  } else
+    g->gc.state = GCSatomic;
 }
 
 /* Marking or sweeping: 'busy' keeps any other collection out meanwhile. */
@@ -793,11 +813,7 @@ static void collectorwork(lua_State *L, size_t budget) {
       restartcollection(L);
       break;
     case GCSpropagate:
-      if (g->gc.gray == NULL)
-        g->gc.state = GCSatomic;
-      else
-        do propagatemark(g);
-        while (g->gc.gray != NULL && g->gc.work < budget);
+      propagatestep(g, budget);
       break;
     case GCSatomic:
       atomic(L);
@@ -827,6 +843,7 @@ static size_t singlestep(lua_State *L, size_t budget, int finmode) {
   g->gc.work = 0;
   if (g->gc.state != GCScallfin) {
     collectorwork(L, budget);
+    g->gc.cyclework += g->gc.work;
     return g->gc.work;
   }
   if (finmode != FIN_NONE && runonefinalizer(L, finmode)) return FINCOST;
@@ -845,6 +862,13 @@ static void finishcycle(lua_State *L) {
   global_State *g = G(L);
   if (g->gc.state != GCSpause && g->gc.state != GCScallfin)
     runtil(L, GCScallfin, FIN_NONE);
+}
+
+/* The cycle under way, then a whole new one, short of finalizers. */
+static void wholecycle(lua_State *L) {
+  finishcycle(L);
+  G(L)->gc.state = GCSpause; /* no cycle is under way: nothing is dropped */
+  runtil(L, GCScallfin, FIN_NONE);
 }
 
 /* Collections wait until lua_newstate has set g->version, its last step,
@@ -871,10 +895,27 @@ static void stoptimer(global_State *g, int isstep) {
 #endif
 
 /*
+** In a capped heap, the cycle's remaining work (marking at most what is
+** in use, sweeping the heap) must be done before the free bytes, less
+** a reserve of 1/16 of the heap, run out: a step does at least its share
+** of it for the bytes allocated since the last step.
+*/
+static size_t cappedbudget(global_State *g, size_t budget, size_t alloc) {
+  size_t cap = heap_cap(g->heap), reserve = cap / 16;
+  size_t avail = heap_free_bytes(g->heap), work, left;
+  if (g->gc.state >= GCSswpend) return budget; /* marking, sweeping done */
+  work = heap_used(g->heap) + cap / SWEEPDIV; /* all in use may be live */
+  left = work > g->gc.cyclework ? work - g->gc.cyclework : 0;
+  if (avail <= reserve + alloc) return MAX_SIZET;
+  left = (size_t)((double)left * (double)alloc / (double)(avail - reserve));
+  return left > budget ? left : budget;
+}
+
+/*
 ** A step pays for the debt (bytes allocated past the threshold) plus a
 ** step's worth, times stepmul/200 as Lua 5.3 counts it, then sets the
 ** threshold STEPSIZE bytes ahead, or by the pause after a whole cycle.
-** In the last eighth of a capped heap a step is a full collection: a step
+** In the last 1/16 of a capped heap a step is a full collection: a step
 ** runs at a safe point, where dead registers are known (above top) and
 ** are cleared, so it frees what an emergency collection, which must keep
 ** every register of the running function, could not.
@@ -887,11 +928,10 @@ static void step(lua_State *L, int finmode) {
   if (!cancollect(g, 0)) return;
   starttimer(g);
   g->gc.kind = KGC_NORMAL;
-  if (cap != 0 && heap_free_bytes(g->heap) < cap / 8) {
-    finishcycle(L); /* then a whole cycle here, not in an emergency */
-    g->gc.state = GCSpause;
-    runtil(L, GCScallfin, FIN_NONE);
-    budget = MAX_SIZET;
+  if (cap != 0) budget = cappedbudget(g, budget, debt + STEPSIZE);
+  if (cap != 0 && heap_free_bytes(g->heap) < cap / 16) {
+    wholecycle(L); /* here, not in an emergency */
+    budget = MAX_SIZET; /* and the finalizers */
   }
   do {
     size_t w = singlestep(L, budget - total, finmode);

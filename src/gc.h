@@ -64,9 +64,11 @@ typedef struct GCState {
   lu_byte busy;      /* marking or sweeping now: no collection may start */
   lu_byte closing;   /* lua_close runs the last finalizers */
   lu_byte egcmode;   /* ML_EGC_* bits */
+  lu_byte remarked;  /* this cycle re-traversed 'grayagain' once (gc.c) */
   size_t threshold;  /* heap bytes in use at which the next step runs */
   size_t estimate;   /* bytes in use after the last sweep */
   size_t work;       /* work done by the current step (gc.c) */
+  size_t cyclework;  /* work done by the current cycle */
   int pause;         /* percent, as Lua 5.3's setpause */
   int stepmul;       /* as Lua 5.3's setstepmul */
   GCObject *gray;      /* objects to traverse */

@@ -1,12 +1,14 @@
 /*
 ** heapinfo.c: the heap and collector figures and controls of moonlet.h
-** (heap info, GC info, egc mode, out-of-memory handler and snapshot).
-** Nothing here allocates, so all of it is safe when memory has run out.
+** (heap info, GC info, egc mode, out-of-memory handler and snapshot, a
+** collection for hosts). Only moonlet_collect allocates (its finalizers),
+** so the rest is safe when memory has run out.
 */
 #include <string.h>
 
 #include "moonlet.h"
 
+#include "call.h"
 #include "debuginfo.h"
 #include "func.h"
 #include "heap.h"
@@ -98,4 +100,24 @@ void moonlet_oominfo(lua_State *L, size_t asked, moonlet_OOMInfo *info) {
   moonlet_heapinfo(L, &info->heap);
   info->asked = asked;
   whereasked(L, info->where, sizeof(info->where));
+}
+
+static void fullgc(lua_State *L, void *ud) {
+  UNUSED(ud);
+  gc_fullgc(L, 0);
+}
+
+void moonlet_collect(lua_State *L) {
+  StkId top = L->top;
+  CallInfo *ci = L->ci;
+  int status = call_rawrunprotected(L, fullgc, NULL);
+  if (status != LUA_OK) {
+    const TValue *e = L->top - 1;
+    fprintf(stderr, "warning: %s\n",
+            status == LUA_ERRMEM ? "not enough memory"
+            : L->top > top && ttisstring(e) ? svalue(e) : "error in __gc");
+    fflush(stderr);
+  }
+  L->ci = ci;
+  L->top = top;
 }

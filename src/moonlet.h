@@ -112,6 +112,10 @@ typedef struct moonlet_ObjectInfo {
 void moonlet_objectinfo(lua_State *L, moonlet_ObjectInfo *info);
 const char *moonlet_objtypename(int type); /* "table", "Lua function"... */
 
+/* A full collection that never raises: an error in a finalizer is
+** printed as a warning. For hosts, outside any protected call. */
+void moonlet_collect(lua_State *L);
+
 /* Testing: the n-th allocation from now fails (after an emergency
 ** collection) as in a full heap; 0 turns this off. */
 void moonlet_failalloc(lua_State *L, unsigned long n);

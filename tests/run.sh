@@ -113,10 +113,19 @@ run_cunit() {
   fi
 }
 
+# A torture build (OUT .../*torture*: a full collection at every
+# allocation) skips the scripts marked "-- skip-torture" in their first
+# three lines: too slow there.
+skipped() {
+  case $OUT in *torture*) head -n 3 "$1" | grep -q -- '-- skip-torture' ;; *) false ;; esac
+}
+
 for t in tests/*/*.lua; do
+  skipped "$t" && continue
   case $t in *"$filter"*) run_script "$t" ;; esac
 done
 for t in tests/*/*.lua; do
+  skipped "$t" && continue
   case $t in
   tests/image/*) ;; # these mount images of their own
   *"$filter"*) run_image "$t" ;;

@@ -1,4 +1,7 @@
 -- finalizers (__gc): order, resurrection, once only, errors, marking rules
+-- (the collector is stopped so that only the explicit collections find the
+-- objects dead: what one cycle finds is finalized in reverse marking order)
+collectgarbage("stop")
 local log = {}
 local function note(s) log[#log + 1] = s end
 local function flush(title)
@@ -105,11 +108,13 @@ f = nil
 collectgarbage()
 
 -- finalizers run inside automatic steps too
+collectgarbage("restart")
 local done = false
 setmetatable({}, {__gc = function() done = true end})
 local n = 0
 repeat local t = {n}; n = n + 1 until done or n > 10000000
 print("automatic", done)
+collectgarbage("stop")
 
 -- weak tables and finalized objects: values cleared before, keys after
 local wv = setmetatable({}, {__mode = "v"})

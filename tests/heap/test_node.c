@@ -190,17 +190,24 @@ static void test_egc_limit(void) {
   lua_close(L);
 }
 
+/* NOT_ACTIVE: a failed allocation fails at once. The mode is set back
+** from C, which allocates nothing, as the heap is then full. */
 static void test_egc_not_active(void) {
   lua_State *L = newstate(40 * 1024);
-  /* nothing runs between the failure and the restart that allocates */
-  CHECK(ok(L, "local setmode, ON, heapinfo = node.egc.setmode, "
-              "node.egc.ON_ALLOC_FAILURE, node.heapinfo "
-              "local e0 = heapinfo().emergencies "
-              "node.egc.setmode(node.egc.NOT_ACTIVE) collectgarbage('stop') "
-              "local ok, err = pcall(function() for i = 1, 1e6 do local t = {i} end end) "
-              "setmode(ON) collectgarbage('restart') collectgarbage() "
-              "assert(not ok and err == 'not enough memory') "
-              "assert(heapinfo().emergencies == e0)"));
+  moonlet_HeapInfo before, after;
+  const char *fill = "local t = {} for i = 1, 1e6 do t[i] = {i} end";
+  CHECK(luaL_loadbuffer(L, fill, strlen(fill), "=fill") == LUA_OK);
+  moonlet_heapinfo(L, &before);
+  moonlet_setegc(L, MOONLET_EGC_NOT_ACTIVE, 0);
+  lua_gc(L, LUA_GCSTOP, 0);
+  CHECK(lua_pcall(L, 0, 0, 0) == LUA_ERRMEM);
+  lua_pop(L, 1);
+  moonlet_setegc(L, MOONLET_EGC_ON_ALLOC_FAILURE, 0);
+  lua_gc(L, LUA_GCRESTART, 0);
+  lua_gc(L, LUA_GCCOLLECT, 0);
+  moonlet_heapinfo(L, &after);
+  CHECK(after.emergencies == before.emergencies);
+  CHECK(after.failures == before.failures + 1);
   CHECK(ok(L, "local t = {} for i = 1, 100 do t[i] = {} end"));
   lua_close(L);
 }
@@ -302,6 +309,19 @@ static void test_map_counts(void) {
   lua_close(L);
 }
 
+/* moonlet_collect never raises: a finalizer's error is a warning. */
+static void test_collect(void) {
+  lua_State *L = newstate(0);
+  CHECK(ok(L, "collectgarbage('stop') done = 0 "
+              "setmetatable({}, {__gc = function() done = done + 1 error('oops') end}) "
+              "setmetatable({}, {__gc = function() done = done + 1 end})"));
+  moonlet_collect(L);
+  moonlet_collect(L);
+  CHECK(eval(L, "done") == 2);
+  CHECK(lua_gettop(L) == 0);
+  lua_close(L);
+}
+
 int main(void) {
   test_heapinfo();
   test_open_order();
@@ -312,6 +332,7 @@ int main(void) {
   test_egc_not_active();
   test_oom_report();
   test_map_counts();
+  test_collect();
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
 }

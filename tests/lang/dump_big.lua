@@ -1,5 +1,5 @@
 -- a function with more than 2^18 constants (LOADKX) and a constructor of
--- more than 511 * 50 items (SETLIST with EXTRAARG) survives dump and load
+-- more than 511 * 50 items (SETLIST with EXTRAARG) survives dump and load (-- skip-torture)
 local parts = {}
 for i = 1, 262200 do parts[i] = tostring(i) end
 local src = "local t = {" .. table.concat(parts, ",") .. "} return t, 'last'"
