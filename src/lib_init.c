@@ -6,6 +6,7 @@
 #include "lauxlib.h"
 #include "lualib.h"
 #include "lfs.h"
+#include "moonlet.h"
 
 /* In lua5.3's order, so that package.loaded fills up the same way. */
 static const luaL_Reg standard_libs[] = {
@@ -27,5 +28,7 @@ LUALIB_API void luaL_openlibs(lua_State *L) {
     lua_pop(L, 1);
   }
   luaopen_lfs(L); /* node.LFS, node.flashindex, node.flashreload */
+  lua_pop(L, 1);
+  luaL_requiref(L, LUA_NODELIBNAME, luaopen_node, 1); /* node.heap, node.egc */
   lua_pop(L, 1);
 }

@@ -177,10 +177,10 @@ static int utf8_offset(lua_State *L) {
 static int codes_step(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
-  lua_Integer i = lua_tointeger(L, 2) - 1;
-  if (i < 0) {
+  lua_Integer i = lua_tointeger(L, 2); /* any integer: it is an argument */
+  if (i <= 0) {
     i = 0;
-  } else if (i < (lua_Integer)len) {
+  } else if (--i < (lua_Integer)len) {
     i++;
     while (is_cont(s + i))
       i++;

@@ -46,6 +46,8 @@ typedef struct Options {
   int needs_arg;     /* bad lacks its argument (else it is unknown) */
   const char *arg[6]; /* the arguments of long_args, or NULL */
   int flash_first;   /* --flash-first */
+  int heap_map;       /* --heap-map: the heap map at exit and at out of memory */
+  int heap_histogram; /* --heap-histogram: the objects by type at exit */
 } Options;
 
 enum { OPT_HEAP, OPT_IMAGE, OPT_FLASH, OPT_FLASHFILE, OPT_FLASHSTOP,
@@ -81,6 +83,8 @@ static void print_usage(const Options *o) {
       "  --       stop handling options\n"
       "  -        stop handling options and execute stdin\n"
       "  --heap size  run in a heap of 'size' bytes (40k, 2M, 0xA000)\n"
+      "  --heap-map  print a map of the heap at exit and at out of memory\n"
+      "  --heap-histogram  print the objects in the heap at exit\n"
       "  --image file  load the flash image 'file' and mount it\n"
       "  --flash size  flash slots of 'size' bytes (default 256k)\n"
       "  --flash-file file  keep the flash in 'file' across runs\n"
@@ -117,6 +121,10 @@ static int long_option(Options *o, char **argv, int *i) {
   const char *eq = strchr(a, '=');
   if (strcmp(a, "--flash-first") == 0) {
     o->flash_first = 1;
+    return 1;
+  }
+  if (strcmp(a, "--heap-map") == 0 || strcmp(a, "--heap-histogram") == 0) {
+    *(a[7] == 'm' ? &o->heap_map : &o->heap_histogram) = 1;
     return 1;
   }
   int k = long_arg_index(a, eq != NULL ? (size_t)(eq - a - 2) : strlen(a + 2));
@@ -254,13 +262,26 @@ static int docall(lua_State *L, int narg, int nres) {
   return status;
 }
 
-/* Prints the error on the top of the stack, if any; returns status. */
+/* The heap as it was when memory last ran out (taken without allocating). */
+static moonlet_OOMInfo last_oom;
+static int had_oom;
+
+static void on_oom(lua_State *L, size_t asked, void *ud) {
+  moonlet_oominfo(L, asked, &last_oom);
+  had_oom = 1;
+  if (((const Options *)ud)->heap_map) moonlet_heapmap(L, stderr);
+}
+
+/* Prints the error on the top of the stack, if any, and the heap report
+** when it is an uncaught out of memory; returns status. */
 static int report(lua_State *L, int status) {
   if (status != LUA_OK) {
     const char *msg = lua_tostring(L, -1);
     message(progname, msg != NULL ? msg : "(error object is not a string)");
     lua_pop(L, 1);
+    if (status == LUA_ERRMEM && had_oom) moonlet_printoom(stderr, &last_oom);
   }
+  had_oom = 0;
   return status;
 }
 
@@ -621,6 +642,7 @@ static int run(int argc, char **argv, Options *o, size_t heap) {
   restart_armed = 1;
   lua_State *L = current;
   lua_atpanic(L, panic);
+  if (heap != 0 || o->heap_map) moonlet_setoomhandler(L, on_oom, o);
   lua_pushcfunction(L, protected_main);
   lua_pushinteger(L, argc);
   lua_pushlightuserdata(L, argv);
@@ -630,6 +652,11 @@ static int run(int argc, char **argv, Options *o, size_t heap) {
   int ok = lua_toboolean(L, -1);
   report(L, status);
   dump_strings(L, o->arg[OPT_DUMPSTRINGS]);
+  if (o->heap_histogram) {
+    moonlet_collect(L);
+    moonlet_objects(L, stderr);
+  }
+  if (o->heap_map) moonlet_heapmap(L, stderr);
   lua_close(L);
   return ok && status == LUA_OK ? RUN_OK : RUN_FAILED;
 }

@@ -7,7 +7,8 @@
 #   build/fuzz/fuzz_run -max_len=2000 -timeout=10 -rss_limit_mb=2048 \
 #     build/fuzz/corpus/run build/fuzz/seeds/source
 # Seeds: tests/*/*.lua as source; for fuzz_binary, their string.dump
-# (made with build/moonlet, when it is there).
+# (made with build/moonlet, or build/small/moonlet for CONFIG=small, when
+# it is there).
 set -e
 CC=${CC:-clang}
 CONFIG=${CONFIG:-default}
@@ -19,14 +20,21 @@ if [ "$CONFIG" = small ]; then
 fi
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 CFLAGS="-std=c11 -g -O1 -fno-omit-frame-pointer -D_POSIX_C_SOURCE=200809L \
--D_DEFAULT_SOURCE $DEFS $SAN -Isrc"
-mkdir -p "$OUT/obj"
+-D_DEFAULT_SOURCE $DEFS $SAN -Isrc -I$OUT/gen"
+mkdir -p "$OUT/obj" "$OUT/gen"
+
+# the ROM tables of the standard libraries (as the Makefile's build/gen)
+if [ ! -f "$OUT/gen/rom_gen.h" ] ||
+  [ -n "$(find tools/romgen.c src/lib_rom.h src/strhash.h src/meta.h -newer "$OUT/gen/rom_gen.h")" ]; then
+  cc -std=c11 -O1 -Isrc -o "$OUT/gen/romgen" tools/romgen.c
+  "$OUT/gen/romgen" "$OUT/gen"
+fi
 
 objs=
 for src in src/*.c; do
   case $src in src/main.c | src/moonletc.c) continue ;; esac
   obj=$OUT/obj/$(basename "$src" .c).o
-  if [ ! -f "$obj" ] || [ -n "$(find "$src" src/*.h -newer "$obj" 2>/dev/null | head -1)" ]; then
+  if [ ! -f "$obj" ] || [ -n "$(find "$src" src/*.h "$OUT/gen/rom_gen.h" -newer "$obj" 2>/dev/null | head -1)" ]; then
     # shellcheck disable=SC2086
     $CC $CFLAGS -fsanitize=fuzzer-no-link -c "$src" -o "$obj"
   fi
@@ -43,7 +51,9 @@ mkdir -p "$OUT/seeds/source" "$OUT/seeds/binary"
 for t in tests/*/*.lua; do
   cp "$t" "$OUT/seeds/source/$(echo "$t" | tr / _)"
 done
-if [ -x build/moonlet ]; then
+MOONLET=${MOONLET:-build/moonlet}
+[ "$CONFIG" = small ] && MOONLET=${MOONLET_SMALL:-build/small/moonlet}
+if [ -x "$MOONLET" ]; then
   cat >"$OUT/dumpseeds.lua" <<'LUA'
 local out = arg[1]
 for i = 2, #arg do
@@ -59,6 +69,6 @@ for i = 2, #arg do
 end
 LUA
   # shellcheck disable=SC2046
-  build/moonlet "$OUT/dumpseeds.lua" "$OUT/seeds/binary" tests/*/*.lua
+  "$MOONLET" "$OUT/dumpseeds.lua" "$OUT/seeds/binary" tests/*/*.lua
 fi
 echo "built $OUT/fuzz_compile $OUT/fuzz_run $OUT/fuzz_binary"

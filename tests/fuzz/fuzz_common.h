@@ -31,19 +31,31 @@ static void fuzz_hook(lua_State *L, lua_Debug *ar) {
   if (fuzz_executed > FUZZ_BUDGET) luaL_error(L, "fuzz: instruction budget");
 }
 
-/* Lua run once per state: takes away what reaches outside the process. */
+/*
+** Lua run once per state: takes away what reaches outside the process.
+** Most library tables are read-only (ROM): a stripped RAM copy replaces
+** each in _G and package.loaded; package is in RAM, stripped in place. io.stderr becomes io.stdout (the real
+** one stays anchored: its finalizer must not run).
+*/
 static const char fuzz_sandbox[] =
-    "local function drop(t, ...) if t then for _, k in ipairs{...} do "
-    "t[k] = nil end end end\n"
-    "drop(os, 'exit', 'execute', 'remove', 'rename', 'tmpname', "
+    "local loaded, reg = package.loaded, debug.getregistry()\n"
+    "local function strip(name, ...)\n"
+    "  local t, c = _G[name], {}\n"
+    "  if type(t) ~= 'table' then return end\n"
+    "  for k, v in pairs(t) do c[k] = v end\n"
+    "  for _, k in ipairs{...} do c[k] = nil end\n"
+    "  setmetatable(c, getmetatable(t))\n"
+    "  _G[name] = c\n"
+    "  if loaded[name] == t then loaded[name] = c end\n"
+    "end\n"
+    "strip('os', 'exit', 'execute', 'remove', 'rename', 'tmpname', "
     "'setlocale')\n"
-    "drop(io, 'open', 'popen', 'output', 'tmpfile')\n"
-    "if io then io.stderr = io.stdout end\n"
-    "drop(debug, 'sethook', 'debug')\n"
-    "if package then package.loadlib = nil; package.path = ''; "
-    "package.cpath = '' end\n"
-    "if node then drop(node, 'flashreload'); "
-    "if node.LFS then drop(node.LFS, 'reload') end end\n";
+    "strip('io', 'open', 'popen', 'output', 'tmpfile')\n"
+    "strip('debug', 'sethook', 'debug')\n"
+    "package.loadlib, package.path, package.cpath = nil, '', ''\n"
+    "strip('node', 'flashreload')\n"
+    "if node and node.LFS then node.LFS = nil end\n"
+    "reg['fuzz stderr'], reg._IO_stderr = reg._IO_stderr, reg._IO_stdout\n";
 
 static int fuzz_openlibs(lua_State *L) {
   luaL_openlibs(L);

@@ -98,7 +98,7 @@ static void test_heapinfo(void) {
 static void test_open_order(void) {
   lua_State *L = moonlet_newstate(0);
   luaL_openlibs(L);
-  CHECK(ok(L, "node = {mine = 42}"));
+  CHECK(ok(L, "node = {mine = 42} package.loaded.node = nil"));
   luaL_requiref(L, LUA_NODELIBNAME, luaopen_node, 1);
   lua_pop(L, 1);
   CHECK(eval(L, "node.mine") == 42);
