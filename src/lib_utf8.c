@@ -177,10 +177,11 @@ static int utf8_offset(lua_State *L) {
 static int codes_step(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
-  lua_Integer i = lua_tointeger(L, 2); /* any integer: it is an argument */
-  if (i <= 0) {
+  /* the control may be any integer: mininteger wraps, as in lua5.3 */
+  lua_Integer i = (lua_Integer)((lua_Unsigned)lua_tointeger(L, 2) - 1u);
+  if (i < 0) {
     i = 0;
-  } else if (--i < (lua_Integer)len) {
+  } else if (i < (lua_Integer)len) {
     i++;
     while (is_cont(s + i))
       i++;
