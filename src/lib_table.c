@@ -46,7 +46,8 @@ static lua_Integer checked_len(lua_State *L, int arg, int need) {
 }
 
 static int tab_insert(lua_State *L) {
-  lua_Integer end = checked_len(L, 1, TAB_RW) + 1;
+  /* a __len of maxinteger wraps around, as in lua5.3 */
+  lua_Integer end = (lua_Integer)((lua_Unsigned)checked_len(L, 1, TAB_RW) + 1u);
   lua_Integer pos;
   switch (lua_gettop(L)) {
   case 2:
@@ -54,8 +55,7 @@ static int tab_insert(lua_State *L) {
     break;
   case 3:
     pos = luaL_checkinteger(L, 2);
-    luaL_argcheck(L, (lua_Unsigned)pos - 1u < (lua_Unsigned)end, 2,
-                  "position out of bounds");
+    luaL_argcheck(L, 1 <= pos && pos <= end, 2, "position out of bounds");
     for (lua_Integer i = end; i > pos; i--) {
       lua_geti(L, 1, i - 1);
       lua_seti(L, 1, i);
@@ -71,9 +71,9 @@ static int tab_insert(lua_State *L) {
 static int tab_remove(lua_State *L) {
   lua_Integer size = checked_len(L, 1, TAB_RW);
   lua_Integer pos = luaL_optinteger(L, 2, size);
-  if (pos != size)
-    luaL_argcheck(L, (lua_Unsigned)pos - 1u <= (lua_Unsigned)size, 1,
-                  "position out of bounds");
+  if (pos != size) /* size + 1 wraps around, as in lua5.3 */
+    luaL_argcheck(L, 1 <= pos && pos <= (lua_Integer)((lua_Unsigned)size + 1u),
+                  1, "position out of bounds");
   lua_geti(L, 1, pos);
   for (; pos < size; pos++) {
     lua_geti(L, 1, pos + 1);

@@ -40,7 +40,7 @@ for src in src/*.c; do
   fi
   objs="$objs $obj"
 done
-for h in compile run binary; do
+for h in compile run binary oom; do
   # shellcheck disable=SC2086
   $CC $CFLAGS -fsanitize=fuzzer -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" \
     $objs -lm
@@ -71,4 +71,4 @@ LUA
   # shellcheck disable=SC2046
   "$MOONLET" "$OUT/dumpseeds.lua" "$OUT/seeds/binary" tests/*/*.lua
 fi
-echo "built $OUT/fuzz_compile $OUT/fuzz_run $OUT/fuzz_binary"
+echo "built $OUT/fuzz_compile $OUT/fuzz_run $OUT/fuzz_binary $OUT/fuzz_oom"

@@ -24,11 +24,18 @@
 
 static long fuzz_executed;
 
-/* Over budget, every hook call raises: a pcall in a loop can not go on. */
+/*
+** Over budget, every instruction of the thread raises: a pcall in a loop
+** can not go on (with a fixed step, the hook could always fall inside the
+** protected call). The budget is shared by all threads.
+*/
 static void fuzz_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
   fuzz_executed += FUZZ_STEP;
-  if (fuzz_executed > FUZZ_BUDGET) luaL_error(L, "fuzz: instruction budget");
+  if (fuzz_executed > FUZZ_BUDGET) {
+    lua_sethook(L, fuzz_hook, LUA_MASKCOUNT, 1);
+    luaL_error(L, "fuzz: instruction budget");
+  }
 }
 
 /*
