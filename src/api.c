@@ -13,6 +13,7 @@
 #include "gc.h"
 #include "mem.h"
 #include "moonlet.h"
+#include "overlay.h"
 #include "parser.h"
 #include "state.h"
 #include "str.h"
@@ -316,7 +317,10 @@ LUA_API size_t lua_rawlen(lua_State *L, int idx) {
   const TValue *o = index2addr(L, idx);
   if (ttisstring(o)) return vslen(o);
   if (ttisfulluserdata(o)) return uvalue(o)->len;
-  if (ttistable(o)) return (size_t)table_getn(hvalue(o));
+  if (ttistable(o))
+    return (size_t)(overlay_active(G(L), hvalue(o))
+                        ? overlay_getn(G(L), hvalue(o))
+                        : table_getn(hvalue(o)));
   return 0;
 }
 
@@ -458,6 +462,26 @@ LUA_API int lua_pushthread(lua_State *L) {
 ** Get functions (Lua -> stack)
 ** ------------------------------------------------------------------- */
 
+/* Raw reads as the program sees the table: through a ROM table's overlay. */
+static const TValue *rawgetstr(lua_State *L, Table *t, TString *key) {
+  if (overlay_active(G(L), t)) {
+    TValue k;
+    setsvalue(L, &k, key);
+    return overlay_get(G(L), t, &k);
+  }
+  return table_getstr(t, key);
+}
+
+static const TValue *rawgetint(lua_State *L, Table *t, lua_Integer key) {
+  if (overlay_active(G(L), t)) return overlay_getint(G(L), t, key);
+  return table_getint(t, key);
+}
+
+static const TValue *rawget(lua_State *L, Table *t, const TValue *key) {
+  if (overlay_active(G(L), t)) return overlay_get(G(L), t, key);
+  return table_get(t, key);
+}
+
 static int pushslot(lua_State *L, const TValue *slot) {
   setobj2s(L, L->top, slot);
   api_incr_top(L);
@@ -468,7 +492,7 @@ static int pushslot(lua_State *L, const TValue *slot) {
 ** pushed (no allocation happens before that here). */
 static int getbystr(lua_State *L, const TValue *t, TString *key) {
   const TValue *slot;
-  if (vm_fastget(L, t, key, slot, table_getstr)) return pushslot(L, slot);
+  if (vm_fastget(L, t, key, slot, rawgetstr)) return pushslot(L, slot);
   setsvalue2s(L, L->top, key);
   api_incr_top(L);
   vm_finishget(L, t, L->top - 1, L->top - 1, slot);
@@ -496,7 +520,7 @@ LUA_API int lua_getfield(lua_State *L, int idx, const char *k) {
 LUA_API int lua_geti(lua_State *L, int idx, lua_Integer n) {
   const TValue *t = index2addr(L, idx);
   const TValue *slot;
-  if (vm_fastget(L, t, n, slot, table_getint)) return pushslot(L, slot);
+  if (vm_fastget(L, t, n, slot, rawgetint)) return pushslot(L, slot);
   setivalue(L->top, n);
   api_incr_top(L);
   vm_finishget(L, t, L->top - 1, L->top - 1, slot);
@@ -511,18 +535,18 @@ static Table *tableat(lua_State *L, int idx) {
 
 LUA_API int lua_rawget(lua_State *L, int idx) {
   Table *t = tableat(L, idx);
-  setobj2s(L, L->top - 1, table_get(t, L->top - 1));
+  setobj2s(L, L->top - 1, rawget(L, t, L->top - 1));
   return ttnov(L->top - 1);
 }
 
 LUA_API int lua_rawgeti(lua_State *L, int idx, lua_Integer n) {
-  return pushslot(L, table_getint(tableat(L, idx), n));
+  return pushslot(L, rawgetint(L, tableat(L, idx), n));
 }
 
 LUA_API int lua_rawgetp(lua_State *L, int idx, const void *p) {
   TValue k;
   setpvalue(&k, (void *)p);
-  return pushslot(L, table_get(tableat(L, idx), &k));
+  return pushslot(L, rawget(L, tableat(L, idx), &k));
 }
 
 LUA_API void lua_createtable(lua_State *L, int narray, int nrec) {
@@ -545,7 +569,7 @@ LUA_API void *lua_newuserdata(lua_State *L, size_t size) {
 
 static Table *metatableof(lua_State *L, const TValue *o) {
   switch (ttnov(o)) {
-    case LUA_TTABLE: return hvalue(o)->metatable;
+    case LUA_TTABLE: return overlay_mt(G(L), hvalue(o));
     case LUA_TUSERDATA: return uvalue(o)->metatable;
     default: return G(L)->mt[ttnov(o)];
   }
@@ -575,12 +599,10 @@ LUA_API int lua_getuservalue(lua_State *L, int idx) {
 ** Set functions (stack -> Lua)
 ** ------------------------------------------------------------------- */
 
-/* Writes v into the present (non-nil) slot of table t. A read-only table
-** raises: its key exists, so no __newindex could apply. */
+/* Writes v into the present (non-nil) slot of RAM table t. */
 static void setslot(lua_State *L, const TValue *t, const TValue *slot,
                     const TValue *v) {
   Table *h = hvalue(t);
-  if (isreadonly(h)) table_readonlyerror(L);
   setobj2t(L, (TValue *)slot, v);
   gc_barrierback(L, h, v);
 }
@@ -589,7 +611,7 @@ static void setslot(lua_State *L, const TValue *t, const TValue *slot,
 static void setbystr(lua_State *L, const TValue *t, TString *key) {
   const TValue *slot;
   api_checknelems(L, 1);
-  if (vm_fastget(L, t, key, slot, table_getstr)) {
+  if (vm_fastget(L, t, key, slot, rawgetstr) && !isreadonly(hvalue(t))) {
     setslot(L, t, slot, L->top - 1);
     L->top--;
     return;
@@ -622,7 +644,7 @@ LUA_API void lua_seti(lua_State *L, int idx, lua_Integer n) {
   const TValue *t = index2addr(L, idx);
   const TValue *slot;
   api_checknelems(L, 1);
-  if (vm_fastget(L, t, n, slot, table_getint)) {
+  if (vm_fastget(L, t, n, slot, rawgetint) && !isreadonly(hvalue(t))) {
     setslot(L, t, slot, L->top - 1);
     L->top--;
     return;
@@ -636,7 +658,12 @@ LUA_API void lua_seti(lua_State *L, int idx, lua_Integer n) {
 /* t[key] = v raw; key and v are anchored (stack, or not collectable). */
 static void rawset(lua_State *L, Table *t, const TValue *key,
                    const TValue *v) {
-  TValue *slot = table_set(L, t, key);
+  TValue *slot;
+  if (isreadonly(t)) {
+    overlay_set(L, t, key, v);
+    return;
+  }
+  slot = table_set(L, t, key);
   setobj2t(L, slot, v);
   invalidateTMcache(t);
   gc_barrierback(L, t, v);
@@ -651,6 +678,13 @@ LUA_API void lua_rawset(lua_State *L, int idx) {
 LUA_API void lua_rawseti(lua_State *L, int idx, lua_Integer n) {
   Table *t = tableat(L, idx);
   api_checknelems(L, 1);
+  if (isreadonly(t)) {
+    TValue k;
+    setivalue(&k, n);
+    overlay_set(L, t, &k, L->top - 1);
+    L->top--;
+    return;
+  }
   table_setint(L, t, n, L->top - 1);
   gc_barrierback(L, t, L->top - 1);
   L->top--;
@@ -681,8 +715,8 @@ LUA_API int lua_setmetatable(lua_State *L, int objindex) {
   mt = ttisnil(L->top - 1) ? NULL : hvalue(L->top - 1);
   switch (ttnov(obj)) {
     case LUA_TTABLE:
-      if (isreadonly(hvalue(obj))) table_readonlyerror(L);
-      setobjmt(L, gcvalue(obj), &hvalue(obj)->metatable, mt);
+      if (isreadonly(hvalue(obj))) overlay_setmetatable(L, hvalue(obj), mt);
+      else setobjmt(L, gcvalue(obj), &hvalue(obj)->metatable, mt);
       break;
     case LUA_TUSERDATA:
       setobjmt(L, gcvalue(obj), &uvalue(obj)->metatable, mt);
@@ -853,26 +887,43 @@ LUA_API int lua_dump(lua_State *L, lua_Writer writer, void *data, int strip) {
 ** Garbage collection
 ** ------------------------------------------------------------------- */
 
+typedef struct GCStep {
+  int data; /* KB of debt, 0 for a basic step */
+  int done; /* 1 when the step ended a cycle */
+} GCStep;
+
+static void dostep(lua_State *L, void *ud) {
+  GCStep *s = (GCStep *)ud;
+  global_State *g = G(L);
+  size_t used = heap_used(g->heap);
+  if (s->data > 0 && (size_t)s->data > (used >> 10)) {
+    gc_fullgc(L, 0);
+  } else {
+    g->gc.threshold = used - (s->data > 0 ? (size_t)s->data << 10 : 0);
+    gc_step(L);
+    s->done = g->gc.state == GCSpause;
+  }
+}
+
 /*
 ** One step of 'data' KB of debt (a basic step when 0), run even when the
 ** collector is stopped. A debt larger than the heap is a full collection.
-** Returns 1 when the step ended a cycle.
+** A finalizer's error is raised again once the collector is back as it
+** was (a stopped collector stays stopped). Returns 1 when the step ended
+** a cycle.
 */
 static int gcstep(lua_State *L, int data) {
   global_State *g = G(L);
-  size_t used = heap_used(g->heap);
   lu_byte wasrunning = g->gc.running;
-  int done = 1;
+  GCStep s;
+  int status;
+  s.data = data;
+  s.done = 1;
   g->gc.running = 1;
-  if (data > 0 && (size_t)data > (used >> 10)) {
-    gc_fullgc(L, 0);
-  } else {
-    g->gc.threshold = used - (data > 0 ? (size_t)data << 10 : 0);
-    gc_step(L);
-    done = g->gc.state == GCSpause;
-  }
+  status = call_rawrunprotected(L, dostep, &s);
   g->gc.running = wasrunning;
-  return done;
+  if (status != LUA_OK) call_throw(L, status);
+  return s.done;
 }
 
 static int setparam(int *param, int value) {
@@ -910,7 +961,8 @@ LUA_API int lua_error(lua_State *L) {
 
 LUA_API int lua_next(lua_State *L, int idx) {
   Table *t = tableat(L, idx);
-  int more = table_next(L, t, L->top - 1);
+  int more = overlay_active(G(L), t) ? overlay_next(L, t, L->top - 1)
+                                     : table_next(L, t, L->top - 1);
   if (more)
     api_incr_top(L);
   else

@@ -13,6 +13,7 @@
 #include "gc.h"
 
 #include "call.h"
+#include "ccache.h"
 #include "func.h"
 #include "heap.h"
 #include "heapgc.h"
@@ -167,6 +168,7 @@ static void markroots(lua_State *L) {
   markobject(g, obj2gco(g->mainthread));
   markobject(g, obj2gco(L));
   markvalue(g, &g->l_registry);
+  markobject(g, obj2gco(g->overlays));
   for (i = 0; i < LUA_NUMTAGS; i++) markobject(g, obj2gco(g->mt[i]));
   markobject(g, obj2gco(g->memerrmsg));
   for (i = 0; i < TM_N; i++) markobject(g, obj2gco(g->tmname[i]));
@@ -630,6 +632,7 @@ static void atomic(lua_State *L) {
   clearvalues(g, g->gc.allweak, origall);
   g->gc.weak = g->gc.ephemeron = g->gc.allweak = NULL;
   cleartwups(g);
+  ccache_dropdead(g); /* before the sweep can free one */
   g->gc.currentwhite = cast_byte(otherwhite(g)); /* white now means dead */
   g->gc.cycles++;
 }

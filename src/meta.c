@@ -7,6 +7,7 @@
 #include "call.h"
 #include "debuginfo.h"
 #include "gc.h"
+#include "overlay.h"
 #include "state.h"
 #include "str.h"
 #include "table.h"
@@ -36,8 +37,11 @@ void meta_init(lua_State *L) {
 ** The caller (gfasttm) already checked the absence bit. Only the events up
 ** to TM_EQ are cached, and never in a read-only table.
 */
-const TValue *meta_gettm(Table *events, TMS event, TString *ename) {
-  const TValue *tm = table_getshortstr(events, ename);
+const TValue *meta_gettm(global_State *g, Table *events, TMS event,
+                         TString *ename) {
+  const TValue *tm = overlay_active(g, events)
+                         ? overlay_getshortstr(g, events, ename)
+                         : table_getshortstr(events, ename);
   if (!ttisnil(tm)) return tm;
   if (event <= TM_EQ && !isreadonly(events))
     events->flags |= cast_byte(1u << event);
@@ -46,7 +50,7 @@ const TValue *meta_gettm(Table *events, TMS event, TString *ename) {
 
 static Table *metatableof(lua_State *L, const TValue *o) {
   switch (ttnov(o)) {
-    case LUA_TTABLE: return hvalue(o)->metatable;
+    case LUA_TTABLE: return overlay_mt(G(L), hvalue(o));
     case LUA_TUSERDATA: return uvalue(o)->metatable;
     default: return G(L)->mt[ttnov(o)];
   }
@@ -56,15 +60,20 @@ static Table *metatableof(lua_State *L, const TValue *o) {
 const TValue *meta_gettmbyobj(lua_State *L, const TValue *o, TMS event) {
   Table *mt = metatableof(L, o);
   if (mt == NULL) return luaO_nilobject;
+  if (overlay_active(G(L), mt))
+    return overlay_getshortstr(G(L), mt, G(L)->tmname[event]);
   return table_getshortstr(mt, G(L)->tmname[event]);
 }
 
 const char *meta_objtypename(lua_State *L, const TValue *o) {
   Table *mt = NULL;
-  if (ttistable(o)) mt = hvalue(o)->metatable;
+  if (ttistable(o)) mt = overlay_mt(G(L), hvalue(o));
   else if (ttisfulluserdata(o)) mt = uvalue(o)->metatable;
   if (mt != NULL) {
-    const TValue *name = table_getshortstr(mt, str_newliteral(L, "__name"));
+    TString *key = str_newliteral(L, "__name");
+    const TValue *name = overlay_active(G(L), mt)
+                             ? overlay_getshortstr(G(L), mt, key)
+                             : table_getshortstr(mt, key);
     if (ttisstring(name)) return getstr(tsvalue(name));
   }
   return ttypename(ttnov(o));

@@ -25,16 +25,20 @@ typedef enum { ML_TMS(ML_TM_ENUM) TM_N } TMS;
 #undef ML_TM_ENUM
 
 /* Lookup of a metamethod in a metatable, with the absence cache. A
-** read-only table's flags are never written. */
+** read-only table's flags are never written, and say nothing once it
+** may have an overlay (overlay.c). */
 #define gfasttm(g, et, e) ((et) == NULL ? NULL : \
-  ((et)->flags & (1u << (e))) ? NULL : meta_gettm(et, e, (g)->tmname[e]))
+  ((et)->flags & (1u << (e))) && !((g)->overlays && isreadonly(et)) ? NULL \
+  : meta_gettm(g, et, e, (g)->tmname[e]))
 #define fasttm(l, et, e) gfasttm(G(l), et, e)
 
 extern const char *const meta_typenames_[LUA_TOTALTAGS + 1]; /* [tag + 1] */
 #define ttypename(x) meta_typenames_[(x) + 1]
 
 void meta_init(lua_State *L); /* creates the fixed metamethod names */
-const TValue *meta_gettm(Table *events, TMS event, TString *ename);
+struct global_State;
+const TValue *meta_gettm(struct global_State *g, Table *events, TMS event,
+                         TString *ename);
 const TValue *meta_gettmbyobj(lua_State *L, const TValue *o, TMS event);
 const char *meta_objtypename(lua_State *L, const TValue *o); /* __name */
 

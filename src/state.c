@@ -12,6 +12,7 @@
 #include "state.h"
 
 #include "call.h"
+#include "ccache.h"
 #include "debuginfo.h"
 #include "func.h"
 #include "gc.h"
@@ -182,12 +183,16 @@ static void init_global(global_State *g, lua_State *L, Heap *h, lua_Alloc f,
   setnilvalue(&g->l_registry);
   g->seed = IMAGE_SEED; /* fixed: flash images are reproducible */
   g->twups = NULL;
+  ccache_clear(g);
   g->panic = NULL;
   g->mainthread = L;
   g->version = NULL; /* set last: mem.c reads it as "state built" */
   g->memerrmsg = NULL;
   for (i = 0; i < TM_N; i++) g->tmname[i] = NULL;
   for (i = 0; i < LUA_NUMTAGS; i++) g->mt[i] = NULL;
+  g->overlays = NULL;
+  g->ovl_lastrom = NULL;
+  g->ovl_lastram = NULL;
 }
 
 static void init_registry(lua_State *L, global_State *g) {

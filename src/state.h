@@ -83,12 +83,16 @@ typedef struct global_State {
   unsigned int seed; /* string hash seed */
   GCState gc;
   struct lua_State *twups; /* threads with open upvalues */
+  struct LClosure *ccache[ML_CLOSURE_CACHE]; /* weak (ccache.c) */
   lua_CFunction panic;
   struct lua_State *mainthread;
   const lua_Number *version;
   TString *memerrmsg; /* "not enough memory", preallocated and fixed */
   TString *tmname[TM_N];
   struct Table *mt[LUA_NUMTAGS]; /* metatables of the basic types */
+  struct Table *overlays; /* ROM table -> its RAM overlay (overlay.c) */
+  const struct Table *ovl_lastrom; /* the last one found, */
+  struct Table *ovl_lastram;       /* and its overlay */
 } global_State;
 
 struct lua_State {

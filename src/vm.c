@@ -12,12 +12,14 @@
 #include "vm.h"
 
 #include "call.h"
+#include "ccache.h"
 #include "codegen.h"
 #include "debuginfo.h"
 #include "func.h"
 #include "gc.h"
 #include "meta.h"
 #include "opcodes.h"
+#include "overlay.h"
 #include "state.h"
 #include "str.h"
 #include "table.h"
@@ -330,8 +332,8 @@ int vm_equalobj(lua_State *L, const TValue *t1, const TValue *t2) {
     case LUA_TTABLE:
       if (hvalue(t1) == hvalue(t2)) return 1;
       if (L == NULL) return 0;
-      tm = fasttm(L, hvalue(t1)->metatable, TM_EQ);
-      if (tm == NULL) tm = fasttm(L, hvalue(t2)->metatable, TM_EQ);
+      tm = fasttm(L, overlay_mt(G(L), hvalue(t1)), TM_EQ);
+      if (tm == NULL) tm = fasttm(L, overlay_mt(G(L), hvalue(t2)), TM_EQ);
       break;
     default: return gcvalue(t1) == gcvalue(t2);
   }
@@ -380,8 +382,11 @@ static inline const TValue *getshortstr(const Table *h, const TString *key) {
 }
 
 /* The slot of key in h; a nil slot or luaO_nilobject when absent.
-** Integer keys in the array part and short strings skip table_get. */
-static inline const TValue *fastslot(Table *h, const TValue *key) {
+** Integer keys in the array part and short strings skip table_get. A
+** written ROM table is read through its overlay (not to be written). */
+static inline const TValue *fastslot(lua_State *L, Table *h,
+                                     const TValue *key) {
+  if (l_unlikely(overlay_active(G(L), h))) return overlay_get(G(L), h, key);
   if (ttisshrstring(key)) return getshortstr(h, tsvalue(key));
   if (ttisinteger(key)) {
     lua_Unsigned idx = l_castS2U(ivalue(key)) - 1u;
@@ -411,9 +416,14 @@ static inline int storefast(lua_State *L, Table *h, const TValue *slot,
 /* fasttm with the lookup inline; meta_gettm caches an absence. */
 static inline const TValue *tmof(lua_State *L, Table *mt, TMS event) {
   const TValue *tm;
-  if (mt == NULL || (mt->flags & (1u << event))) return NULL;
+  if (mt == NULL) return NULL;
+  if (l_unlikely(overlay_active(G(L), mt))) {
+    tm = overlay_getshortstr(G(L), mt, G(L)->tmname[event]);
+    return ttisnil(tm) ? NULL : tm;
+  }
+  if (mt->flags & (1u << event)) return NULL;
   tm = getshortstr(mt, G(L)->tmname[event]);
-  return ttisnil(tm) ? meta_gettm(mt, event, G(L)->tmname[event]) : tm;
+  return ttisnil(tm) ? meta_gettm(G(L), mt, event, G(L)->tmname[event]) : tm;
 }
 
 void vm_finishget(lua_State *L, const TValue *t, TValue *key, StkId val,
@@ -425,7 +435,7 @@ void vm_finishget(lua_State *L, const TValue *t, TValue *key, StkId val,
       tm = meta_gettmbyobj(L, t, TM_INDEX);
       if (ttisnil(tm)) dbg_typeerror(L, t, "index");
     } else {
-      tm = tmof(L, hvalue(t)->metatable, TM_INDEX);
+      tm = tmof(L, overlay_mt(G(L), hvalue(t)), TM_INDEX);
       if (tm == NULL) {
         setnilvalue(val);
         return;
@@ -447,17 +457,20 @@ void vm_finishget(lua_State *L, const TValue *t, TValue *key, StkId val,
 /* A method found through a table __index (the class), or a nil slot. */
 static inline const TValue *methodslot(lua_State *L, Table *h,
                                        const TValue *key) {
-  const TValue *tm = tmof(L, h->metatable, TM_INDEX);
+  const TValue *tm = tmof(L, overlay_mt(G(L), h), TM_INDEX);
   if (tm == NULL || !ttistable(tm)) return luaO_nilobject;
-  return fastslot(hvalue(tm), key);
+  return fastslot(L, hvalue(tm), key);
 }
 
 /* A raw store into a slot of h found by a lookup of key. */
 static void rawset(lua_State *L, Table *h, TValue *key, const TValue *val,
                    const TValue *slot) {
   TValue *dst;
+  if (isreadonly(h)) {
+    overlay_set(L, h, key, val);
+    return;
+  }
   if (slot == luaO_nilobject) dst = table_newkey(L, h, key);
-  else if (isreadonly(h)) table_readonlyerror(L);
   else dst = cast(TValue *, slot);
   setobj2t(L, dst, val);
   invalidateTMcache(h);
@@ -474,7 +487,7 @@ void vm_finishset(lua_State *L, const TValue *t, TValue *key, StkId val,
     if (slot != NULL) {
       Table *h = hvalue(t);
       if (!ttisnil(slot) ||
-          (tm = tmof(L, h->metatable, TM_NEWINDEX)) == NULL) {
+          (tm = tmof(L, overlay_mt(G(L), h), TM_NEWINDEX)) == NULL) {
         rawset(L, h, key, val, slot);
         return;
       }
@@ -488,7 +501,7 @@ void vm_finishset(lua_State *L, const TValue *t, TValue *key, StkId val,
     }
     t = tm;
     if (ttistable(t)) {
-      slot = fastslot(hvalue(t), key);
+      slot = fastslot(L, hvalue(t), key);
       if (!ttisnil(slot) && storefast(L, hvalue(t), slot, val)) return;
     } else {
       slot = NULL;
@@ -509,7 +522,7 @@ void vm_gettable(lua_State *L, const TValue *t, TValue *key, StkId val) {
 void vm_settable(lua_State *L, const TValue *t, TValue *key, StkId val) {
   const TValue *slot = NULL;
   if (!ttistable(t) ||
-      !storefast(L, hvalue(t), slot = fastslot(hvalue(t), key), val))
+      !storefast(L, hvalue(t), slot = fastslot(L, hvalue(t), key), val))
     vm_finishset(L, t, key, val, slot);
 }
 
@@ -522,9 +535,10 @@ void vm_objlen(lua_State *L, StkId ra, const TValue *rb) {
   switch (ttype(rb)) {
     case LUA_TTABLE: {
       Table *h = hvalue(rb);
-      tm = fasttm(L, h->metatable, TM_LEN);
+      tm = fasttm(L, overlay_mt(G(L), h), TM_LEN);
       if (tm != NULL) break;
-      setivalue(ra, l_castU2S(table_getn(h)));
+      setivalue(ra, l_castU2S(overlay_active(G(L), h) ? overlay_getn(G(L), h)
+                                                      : table_getn(h)));
       return;
     }
     case LUA_TSHRSTR:
@@ -628,7 +642,7 @@ static l_noinline void pushclosure(lua_State *L, Proto *p, UpVal **encup,
                               : encup[uv[j].idx];
     ncl->upvals[j] = up;
     gc_objbarrier(L, ncl, up);
-  }
+  }  ccache_put(L, ncl); /* complete: it may be handed out again */
 }
 
 /* R(A)[first + j] := R(A + j), 1 <= j <= n, into the array part. */
@@ -948,7 +962,7 @@ newframe:
         TValue *rb = RKB(i), *rc = RKC(i);
         const TValue *slot = NULL;
         if (!ttistable(t) ||
-            !storefast(L, hvalue(t), slot = fastslot(hvalue(t), rb), rc))
+            !storefast(L, hvalue(t), slot = fastslot(L, hvalue(t), rb), rc))
           Protect(vm_finishset(L, t, rb, rc, slot));
         vmbreak;
       }
@@ -962,7 +976,7 @@ newframe:
         TValue *rb = RKB(i), *rc = RKC(i);
         const TValue *slot = NULL;
         if (!ttistable(ra) ||
-            !storefast(L, hvalue(ra), slot = fastslot(hvalue(ra), rb), rc))
+            !storefast(L, hvalue(ra), slot = fastslot(L, hvalue(ra), rb), rc))
           Protect(vm_finishset(L, ra, rb, rc, slot));
         vmbreak;
       }
@@ -1065,7 +1079,8 @@ newframe:
         TValue *rb = RB(i);
         if (ttisshrstring(rb)) {
           setivalue(ra, tsvalue(rb)->shrlen);
-        } else if (ttistable(rb) && hvalue(rb)->metatable == NULL) {
+        } else if (ttistable(rb) && hvalue(rb)->metatable == NULL &&
+                   !isreadonly(hvalue(rb))) {
           setivalue(ra, l_castU2S(table_getn(hvalue(rb))));
         } else Protect(vm_objlen(L, ra, rb));
         vmbreak;
@@ -1224,8 +1239,14 @@ newframe:
         vmbreak;
       }
       vmcase(CLOSURE) {
+        Proto *np = cl->p->p[GETARG_Bx(i)];
+        LClosure *ncl = ccache_get(L, np, cl->upvals, base);
+        if (ncl != NULL) {
+          setclLvalue(L, ra, ncl);
+          vmbreak;
+        }
         savepc();
-        pushclosure(L, cl->p->p[GETARG_Bx(i)], cl->upvals, base, ra);
+        pushclosure(L, np, cl->upvals, base, ra);
         checkGC(ra + 1);
         vmbreak;
       }

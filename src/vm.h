@@ -25,7 +25,7 @@
 */
 #define vm_fastget(L, t, k, slot, f) \
   (!ttistable(t) ? (slot = NULL, 0) \
-   : (slot = f(hvalue(t), k), !ttisnil(slot)))
+   : (slot = f(L, hvalue(t), k), !ttisnil(slot)))
 
 int vm_equalobj(lua_State *L, const TValue *t1, const TValue *t2);
 int vm_lessthan(lua_State *L, const TValue *l, const TValue *r);
