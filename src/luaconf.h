@@ -67,6 +67,20 @@
 #endif
 
 /*
+** ML_CLOSURE_CACHE: entries of the closure cache (ccache.c), a power of
+** two. It makes a function expression evaluated again with the same
+** upvalues give the same closure, as Lua 5.3 does; each entry costs a
+** pointer of RAM. Default 16, small build 8.
+*/
+#ifndef ML_CLOSURE_CACHE
+#if ML_SMALL
+#define ML_CLOSURE_CACHE 8
+#else
+#define ML_CLOSURE_CACHE 16
+#endif
+#endif
+
+/*
 ** LUAI_MAXCCALLS: nested C calls (and syntactic nesting) before "C stack
 ** overflow". Each level costs the C stack about 200-400 bytes on a
 ** Cortex-M4, so a device build with a small stack sets it lower.
