@@ -87,8 +87,4 @@ int lfs_dumpstrings(lua_State *L, const char *path);
 void lfs_attach(lua_State *L);
 void lfs_detach(lua_State *L);
 
-/* The node library's LFS part (lib_lfs.c): node.LFS, node.flashindex,
-** node.flashreload, in the global 'node' (created when absent). */
-int luaopen_lfs(lua_State *L);
-
 #endif

@@ -10,6 +10,7 @@
 #include "lauxlib.h"
 #include "lfs.h"
 #include "lualib.h"
+#include "moonlet.h"
 
 static int base_tostring(lua_State *L) {
   luaL_checkany(L, 1);
@@ -416,6 +417,49 @@ static const luaL_Reg base_funcs[] = {
     {"xpcall", base_xpcall},
     {NULL, NULL}};
 
+int ml_require(lua_State *L); /* lib_package.c */
+
+#include "rom_base.inc"
+
+/* Registry entry (an integer index, or a field when name is not NULL)
+** becomes ROM table rom; the entries of the RAM table it held move into
+** rom's overlay. */
+static void useromtable(lua_State *L, lua_Integer idx, const char *name,
+                        const void *rom) {
+  int old = lua_gettop(L) + 1;
+  if (name != NULL) lua_getfield(L, LUA_REGISTRYINDEX, name);
+  else lua_rawgeti(L, LUA_REGISTRYINDEX, idx);
+  moonlet_pushrotable(L, rom);
+  if (lua_rawequal(L, old, old + 1)) {
+    lua_pop(L, 2);
+    return;
+  }
+  if (lua_istable(L, old)) {
+    lua_pushnil(L);
+    while (lua_next(L, old)) {
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_rawset(L, old + 1);
+    }
+  }
+  if (name != NULL) lua_setfield(L, LUA_REGISTRYINDEX, name);
+  else lua_rawseti(L, LUA_REGISTRYINDEX, idx);
+  lua_pop(L, 1);
+}
+
+/*
+** luaL_openlibs' first step: the globals, package.loaded and
+** package.preload become the ROM tables that hold every standard library,
+** so a fresh state has them for no RAM. A chunk loaded before keeps the
+** RAM globals table as its _ENV.
+*/
+void ml_useromglobals(lua_State *L) {
+  useromtable(L, LUA_RIDX_GLOBALS, NULL, &ml_rt__G);
+  useromtable(L, 0, LUA_LOADED_TABLE, &ml_rt_loaded);
+  useromtable(L, 0, LUA_PRELOAD_TABLE, &ml_rt_preload);
+}
+
+/* Into a RAM globals table; nothing changes in the ROM one (overlay.c). */
 LUAMOD_API int luaopen_base(lua_State *L) {
   lua_pushglobaltable(L);
   luaL_setfuncs(L, base_funcs, 0);

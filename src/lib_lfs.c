@@ -51,7 +51,7 @@ static int lfs_list(lua_State *L) {
 ** handler does not return); without a handler it is mounted for the next
 ** state. An image identical to the mounted one changes nothing.
 */
-static int lfs_reload_(lua_State *L) {
+int ml_lfs_reload(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   char msg[MSGSIZE];
   int r = lfs_reload(path, msg, sizeof msg);
@@ -100,7 +100,7 @@ static int lfs_index(lua_State *L) {
 ** build time, the flash and mapped addresses, the bytes used and the
 ** module names.
 */
-static int node_flashindex(lua_State *L) {
+int ml_node_flashindex(lua_State *L) {
   const char *name = luaL_optstring(L, 1, NULL);
   lfs_Info info;
   if (!lfs_info(L, &info)) {
@@ -119,25 +119,6 @@ static int node_flashindex(lua_State *L) {
   return 5;
 }
 
-static const luaL_Reg lfs_funcs[] = {
-    {"get", lfs_get}, {"list", lfs_list}, {"reload", lfs_reload_}, {NULL, NULL}};
-
-int luaopen_lfs(lua_State *L) {
-  if (lua_getglobal(L, "node") != LUA_TTABLE) {
-    lua_pop(L, 1);
-    lua_newtable(L);
-    lua_pushvalue(L, -1);
-    lua_setglobal(L, "node");
-  }
-  luaL_newlib(L, lfs_funcs);
-  lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, lfs_index);
-  lua_setfield(L, -2, "__index");
-  lua_setmetatable(L, -2);
-  lua_setfield(L, -2, "LFS");
-  lua_pushcfunction(L, node_flashindex);
-  lua_setfield(L, -2, "flashindex");
-  lua_pushcfunction(L, lfs_reload_);
-  lua_setfield(L, -2, "flashreload");
-  return 1;
-}
+/* node.LFS, in ROM; node (lib_node.c) holds it with flashindex and
+** flashreload. */
+#include "rom_lfs.inc"

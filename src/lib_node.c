@@ -172,32 +172,13 @@ static int egc_meminfo(lua_State *L) {
   return 2;
 }
 
-static const luaL_Reg node_funcs[] = {
-    {"heap", node_heap},       {"heapinfo", node_heapinfo},
-    {"objects", node_objects}, {"heapmap", node_heapmap},
-    {"heapreport", node_heapreport}, {NULL, NULL}};
+/* The flash store's part of node (lib_lfs.c). */
+int ml_node_flashindex(lua_State *L);
+int ml_lfs_reload(lua_State *L);
 
-static const luaL_Reg egc_funcs[] = {
-    {"setmode", egc_setmode}, {"meminfo", egc_meminfo}, {NULL, NULL}};
-
-static void setconst(lua_State *L, const char *k, int v) {
-  lua_pushinteger(L, v);
-  lua_setfield(L, -2, k);
-}
+#include "rom_node.inc"
 
 LUAMOD_API int luaopen_node(lua_State *L) {
-  if (lua_getglobal(L, LUA_NODELIBNAME) != LUA_TTABLE) {
-    lua_pop(L, 1);
-    lua_newtable(L);
-    lua_pushvalue(L, -1);
-    lua_setglobal(L, LUA_NODELIBNAME);
-  }
-  luaL_setfuncs(L, node_funcs, 0);
-  luaL_newlib(L, egc_funcs);
-  setconst(L, "NOT_ACTIVE", MOONLET_EGC_NOT_ACTIVE);
-  setconst(L, "ON_ALLOC_FAILURE", MOONLET_EGC_ON_ALLOC_FAILURE);
-  setconst(L, "ON_MEM_LIMIT", MOONLET_EGC_ON_MEM_LIMIT);
-  setconst(L, "ALWAYS", MOONLET_EGC_ALWAYS);
-  lua_setfield(L, -2, "egc");
+  moonlet_pushrotable(L, &ml_rt_node);
   return 1;
 }

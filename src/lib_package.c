@@ -21,10 +21,6 @@
 /* Marks where ";;" stood in an environment path, before the default goes in. */
 #define AUXMARK "\1"
 
-/* package.config's last line: in a C module name, what precedes it is not
-** part of the luaopen_ function name (unused, as C libraries are not loaded). */
-#define IGMARK "-"
-
 #define NO_DYNLIBS "dynamic libraries not enabled; check your Lua installation"
 
 /* --------------------------------------------------------------- loadlib */
@@ -104,11 +100,15 @@ static int pk_searchpath(lua_State *L) {
 
 /* ------------------------------------------------------------- searchers */
 
-/* package.<field> (package is upvalue 1 of every searcher) as a search path. */
+static void pushpackage(lua_State *L);
+
+/* package.<field> as a search path. */
 static const char *findfile(lua_State *L, const char *name,
                             const char *field) {
   const char *path;
-  lua_getfield(L, lua_upvalueindex(1), field);
+  pushpackage(L);
+  lua_getfield(L, -1, field);
+  lua_remove(L, -2);
   path = lua_tostring(L, -1);
   if (path == NULL) luaL_error(L, "'package.%s' must be a string", field);
   return searchpath(L, name, path, ".", LUA_DIRSEP);
@@ -182,8 +182,10 @@ static int searcher_croot(lua_State *L) {
 */
 static void findloader(lua_State *L, const char *name) {
   int i, tab;
-  if (lua_getfield(L, lua_upvalueindex(1), "searchers") != LUA_TTABLE)
+  pushpackage(L);
+  if (lua_getfield(L, -1, "searchers") != LUA_TTABLE)
     luaL_error(L, "'package.searchers' must be a table");
+  lua_remove(L, -2);
   tab = lua_gettop(L);
   lua_pushliteral(L, ""); /* the messages so far */
   for (i = 1;; i++) {
@@ -203,7 +205,7 @@ static void findloader(lua_State *L, const char *name) {
   }
 }
 
-static int pk_require(lua_State *L) {
+int ml_require(lua_State *L) {
   const char *name = luaL_checkstring(L, 1);
   lua_settop(L, 1);
   lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE); /* index 2 */
@@ -255,32 +257,13 @@ static void setpath(lua_State *L, const char *field, const char *envname,
   lua_setfield(L, -2, field);
 }
 
-static const lua_CFunction searchers[] = {
-    searcher_preload, searcher_lua, searcher_flash, searcher_c,
-    searcher_croot};
+#include "rom_package.inc"
 
-/* package.searchers; each searcher holds package as its upvalue. */
-static void setsearchers(lua_State *L) {
-  int n = (int)(sizeof searchers / sizeof searchers[0]);
-  int i;
-  lua_createtable(L, n, 0);
-  for (i = 0; i < n; i++) {
-    lua_pushvalue(L, -2);
-    lua_pushcclosure(L, searchers[i], 1);
-    lua_rawseti(L, -2, i + 1);
-  }
-  lua_setfield(L, -2, "searchers");
+/* The package table is in ROM (with searchers, path, cpath and config);
+** what a program sets in it goes to its overlay. */
+static void pushpackage(lua_State *L) {
+  moonlet_pushrotable(L, &ml_rt_package);
 }
-
-static const luaL_Reg package_funcs[] = {
-    {"loadlib", pk_loadlib},
-    {"searchpath", pk_searchpath},
-    {"preload", NULL},
-    {"cpath", NULL},
-    {"path", NULL},
-    {"searchers", NULL},
-    {"loaded", NULL},
-    {NULL, NULL}};
 
 /* package.loaded and package.preload are the registry's tables. */
 static void setregistrytables(lua_State *L) {
@@ -290,19 +273,14 @@ static void setregistrytables(lua_State *L) {
   lua_setfield(L, -2, "preload");
 }
 
+/* Writing a value the ROM table already holds costs nothing (overlay.c):
+** without LUA_PATH and with luaL_openlibs' registry, nothing is written. */
 LUAMOD_API int luaopen_package(lua_State *L) {
-  luaL_newlib(L, package_funcs);
-  setsearchers(L);
+  pushpackage(L);
   setpath(L, "path", PATH_VAR, LUA_PATH_DEFAULT);
   setpath(L, "cpath", CPATH_VAR, LUA_CPATH_DEFAULT);
-  lua_pushliteral(L, LUA_DIRSEP "\n" LUA_PATH_SEP "\n" LUA_PATH_MARK "\n"
-                     LUA_EXEC_DIR "\n" IGMARK "\n");
-  lua_setfield(L, -2, "config");
   setregistrytables(L);
-  lua_pushglobaltable(L);
-  lua_pushvalue(L, -2);
-  lua_pushcclosure(L, pk_require, 1); /* require finds package as upvalue */
-  lua_setfield(L, -2, "require");
-  lua_pop(L, 1);
+  lua_pushcfunction(L, ml_require);
+  lua_setglobal(L, "require");
   return 1;
 }

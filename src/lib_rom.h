@@ -7,9 +7,10 @@
 **   F: a lua_CFunction (static in the group's file, which includes the
 **      generated .inc after defining it)
 **   I: a lua_Integer constant expression   N: a lua_Number one
-**   T: another ROM table of this group, by its table name
+**   T: another ROM table (of any group), by its table name
 **   S: a short string literal
 **   M: not a key: the table's metatable is the ROM table 'value'
+**   P: not a key: the next item of the array part (from 1), a C function
 ** Names are Lua identifiers of at most LUAI_MAXSHORTLEN bytes, never
 ** reserved words (the generator checks). docs/rom-tables.md tells how an
 ** embedder adds a module (ML_ROM_USER).
@@ -20,9 +21,75 @@
 /* Each ROM table: G(group, table); group 'string' -> rom_string.inc, the
 ** table's C symbol is ml_rt_<table>. */
 #define ML_ROM_TABLES(G) \
+  G(base, _G) G(base, loaded) \
+  G(package, package) G(package, searchers) G(package, preload) \
+  G(node, node) G(node, egc) G(lfs, LFS) G(lfs, LFSmeta) \
   G(string, string) G(string, strmeta) \
   G(table, table) G(math, math) G(utf8, utf8) G(coroutine, coroutine) \
   G(os, os) G(io, io) G(io, iometa) G(io, iofile) G(debug, debug)
+
+/*
+** Strings that every state makes: the reserved words and metamethod names
+** (added by the generator), and these. In ROM they cost no RAM.
+*/
+#define ML_ROM_STRINGS(X) \
+  X("_ENV") X("not enough memory") X("__name") X("_LOADED") \
+  X("_PRELOAD") X("_CLIBS") X("FILE*") X("LUA_NOENV") X("_IO_input") \
+  X("_IO_output") X("_IO_stdin") X("_IO_stdout") X("_IO_stderr") X("n")
+
+/* The globals table: what luaL_openlibs opens, as lua5.3 has them. A
+** program's own globals go to its RAM overlay (overlay.c). */
+#define ML_ROM__G(X) \
+  X(F, assert, base_assert) X(F, collectgarbage, base_collectgarbage) \
+  X(F, dofile, base_dofile) X(F, error, base_error) \
+  X(F, getmetatable, base_getmetatable) X(F, ipairs, base_ipairs) \
+  X(F, loadfile, base_loadfile) X(F, load, base_load) \
+  X(F, next, base_next) X(F, pairs, base_pairs) X(F, pcall, base_pcall) \
+  X(F, print, base_print) X(F, rawequal, base_rawequal) \
+  X(F, rawlen, base_rawlen) X(F, rawget, base_rawget) \
+  X(F, rawset, base_rawset) X(F, select, base_select) \
+  X(F, setmetatable, base_setmetatable) X(F, tonumber, base_tonumber) \
+  X(F, tostring, base_tostring) X(F, type, base_type) \
+  X(F, xpcall, base_xpcall) X(F, require, ml_require) \
+  X(S, _VERSION, LUA_VERSION) X(T, _G, _G) \
+  X(T, package, package) X(T, coroutine, coroutine) X(T, table, table) \
+  X(T, io, io) X(T, os, os) X(T, string, string) X(T, math, math) \
+  X(T, utf8, utf8) X(T, debug, debug) X(T, node, node)
+
+/* package.loaded (the registry's _LOADED) after luaL_openlibs. */
+#define ML_ROM_loaded(X) \
+  X(T, _G, _G) X(T, package, package) X(T, coroutine, coroutine) \
+  X(T, table, table) X(T, io, io) X(T, os, os) X(T, string, string) \
+  X(T, math, math) X(T, utf8, utf8) X(T, debug, debug) X(T, node, node)
+
+#define ML_ROM_package(X) \
+  X(F, loadlib, pk_loadlib) X(F, searchpath, pk_searchpath) \
+  X(S, path, LUA_PATH_DEFAULT) X(S, cpath, LUA_CPATH_DEFAULT) \
+  X(S, config, LUA_DIRSEP "\n" LUA_PATH_SEP "\n" LUA_PATH_MARK "\n" \
+               LUA_EXEC_DIR "\n-\n") \
+  X(T, searchers, searchers) X(T, loaded, loaded) X(T, preload, preload)
+#define ML_ROM_searchers(X) \
+  X(P, _, searcher_preload) X(P, _, searcher_lua) \
+  X(P, _, searcher_flash) X(P, _, searcher_c) X(P, _, searcher_croot)
+#define ML_ROM_preload(X)
+
+/* NodeMCU's node: the memory functions (lib_node.c) and the flash store's
+** (lib_lfs.c). node.LFS.<module> comes through LFS's metatable. */
+#define ML_ROM_node(X) \
+  X(F, heap, node_heap) X(F, heapinfo, node_heapinfo) \
+  X(F, objects, node_objects) X(F, heapmap, node_heapmap) \
+  X(F, heapreport, node_heapreport) X(T, egc, egc) X(T, LFS, LFS) \
+  X(F, flashindex, ml_node_flashindex) X(F, flashreload, ml_lfs_reload)
+#define ML_ROM_egc(X) \
+  X(F, setmode, egc_setmode) X(F, meminfo, egc_meminfo) \
+  X(I, NOT_ACTIVE, MOONLET_EGC_NOT_ACTIVE) \
+  X(I, ON_ALLOC_FAILURE, MOONLET_EGC_ON_ALLOC_FAILURE) \
+  X(I, ON_MEM_LIMIT, MOONLET_EGC_ON_MEM_LIMIT) \
+  X(I, ALWAYS, MOONLET_EGC_ALWAYS)
+#define ML_ROM_LFS(X) \
+  X(M, _, LFSmeta) X(F, get, lfs_get) X(F, list, lfs_list) \
+  X(F, reload, ml_lfs_reload)
+#define ML_ROM_LFSmeta(X) X(F, __index, lfs_index)
 
 #define ML_ROM_string(X) \
   X(F, byte, str_byte) X(F, char, str_char) X(F, dump, str_dump) \

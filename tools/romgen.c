@@ -42,18 +42,27 @@ typedef struct RomTable {
 #define BYTES_N(v) NULL, 0
 #define BYTES_T(v) NULL, 0
 #define BYTES_M(v) NULL, 0
+#define BYTES_P(v) NULL, 0
 #define BYTES_S(v) v, sizeof(v) - 1
 #define ENTRY(k, n, v) {#k, #n, #v, BYTES_##k(v)},
-#define DEFTABLE(g, t) static const Entry ent_##t[] = {ML_ROM_##t(ENTRY)};
+/* Each list ends with an empty entry: a table may have none. */
+#define DEFTABLE(g, t) \
+  static const Entry ent_##t[] = {ML_ROM_##t(ENTRY){NULL, NULL, NULL, NULL, 0}};
 ML_ROM_TABLES(DEFTABLE)
 ML_ROM_USER_TABLES(DEFTABLE)
-#define TABREF(g, t) {#g, #t, ent_##t, (int)(sizeof(ent_##t) / sizeof(Entry))},
+#define TABREF(g, t) \
+  {#g, #t, ent_##t, (int)(sizeof(ent_##t) / sizeof(Entry)) - 1},
 static const RomTable tables[] = {ML_ROM_TABLES(TABREF)
                                   ML_ROM_USER_TABLES(TABREF)};
 #define NTABLES ((int)(sizeof(tables) / sizeof(tables[0])))
 
 #define TMNAME(name, str) str,
 static const char *const tmnames[] = {ML_TMS(TMNAME)};
+#define NTMNAMES (sizeof(tmnames) / sizeof(tmnames[0]))
+
+/* Strings every state makes at start (lib_rom.h): in ROM, they cost no RAM. */
+#define FIXEDSTRING(str) str,
+static const char *const fixedstrings[] = {ML_ROM_STRINGS(FIXEDSTRING)};
 
 static const char *const reserved[] = {
   "and", "break", "do", "else", "elseif", "end", "false", "for",
@@ -66,12 +75,15 @@ typedef struct Str {
   const char *s;
   size_t len;
   unsigned int hash;
+  int extra; /* reserved words: their index + 1, as lexer.c sets it */
   int next; /* chain in the string table, -1 at the end */
 } Str;
 
 static Str strings[MAXSTRINGS];
 static int nstrings;
 static const char *outdir;
+
+static int iskey(const struct Entry *e);
 
 static void fail(const char *msg, const char *what) {
   fprintf(stderr, "romgen: %s: %s\n", msg, what);
@@ -96,9 +108,11 @@ static int addstring(const char *s, size_t len) {
   return nstrings++;
 }
 
+#define NRESERVED (sizeof(reserved) / sizeof(reserved[0]))
+
 static void checkname(const char *name) {
   size_t i;
-  for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+  for (i = 0; i < NRESERVED; i++)
     if (strcmp(name, reserved[i]) == 0) fail("reserved word as a name", name);
 }
 
@@ -154,8 +168,11 @@ static void writeheader(void) {
     fputs(" */\n", f);
   }
   if (nstrings == 0) fputs("  TString none;\n", f);
-  fputs("} MlRomStrings;\n\nextern const MlRomStrings ml_romstrings;\n\n"
-        "#endif\n", f);
+  fputs("} MlRomStrings;\n\nextern const MlRomStrings ml_romstrings;\n\n", f);
+  fputs("/* Every ROM table (tables may refer to any other). */\n", f);
+  for (i = 0; i < NTABLES; i++)
+    fprintf(f, "extern const Table ml_rt_%s;\n", tables[i].name);
+  fputs("\n#endif\n", f);
   closeout(f, "rom_gen.h", tmp);
 }
 
@@ -175,8 +192,8 @@ static void writestrings(void) {
   fputs("#include \"rom_gen.h\"\n\nconst MlRomStrings ml_romstrings = {\n", f);
   for (i = 0; i < nstrings; i++) {
     fprintf(f, "  .s%d = {{.tt = LUA_TSHRSTR, .marked = ML_ROM_MARK, "
-               ".extra = 0, .shrlen = %u, .hash = 0x%08xu, .u = {.hnext = ",
-            i, (unsigned)strings[i].len, strings[i].hash);
+               ".extra = %d, .shrlen = %u, .hash = 0x%08xu, .u = {.hnext = ",
+            i, strings[i].extra, (unsigned)strings[i].len, strings[i].hash);
     if (strings[i].next < 0) fputs("NULL}}, ", f);
     else fprintf(f, "(TString *)&ml_romstrings.s%d.ts}}, ", strings[i].next);
     putliteral(f, strings[i].s, strings[i].len);
@@ -231,10 +248,9 @@ static void place(const RomTable *t, Slot *nodes, int size, int *lastfree,
 static int findtable(const RomTable *from, const char *name) {
   int i;
   for (i = 0; i < NTABLES; i++)
-    if (strcmp(tables[i].name, name) == 0 &&
-        strcmp(tables[i].group, from->group) == 0)
-      return i;
-  fail("no such table in the group", name);
+    if (strcmp(tables[i].name, name) == 0) return i;
+  fail("no such table", name);
+  (void)from;
   return -1;
 }
 
@@ -280,23 +296,43 @@ static const char *metatableof(const RomTable *t, char *buff, size_t size) {
   return "NULL";
 }
 
+/* The P entries, in order, as the array part; returns their number. */
+static int writearray(FILE *f, const RomTable *t) {
+  int i, n = 0;
+  for (i = 0; i < t->n; i++) {
+    if (t->e[i].kind[0] != 'P') continue;
+    if (n == 0) fprintf(f, "\nstatic const TValue ml_ra_%s[] = {\n", t->name);
+    fprintf(f, "  {.value_ = {.f = %s}, .tt_ = LUA_TLCF},\n", t->e[i].value);
+    n++;
+  }
+  if (n > 0) fputs("};\n", f);
+  return n;
+}
+
+static int iskey(const Entry *e) {
+  return e->kind[0] != 'M' && e->kind[0] != 'P';
+}
+
 static void writetable(FILE *f, const RomTable *t) {
-  int key[MAXKEYS], nkeys = 0, size = 1, lsize = 0, lastfree, i;
-  char mt[256];
+  int key[MAXKEYS], nkeys = 0, size = 1, lsize = 0, lastfree, i, narray;
+  char mt[256], array[256];
   Slot *nodes;
   if (t->n > MAXKEYS) fail("too many entries", t->name);
   for (i = 0; i < t->n; i++) {
-    key[i] = findstring(t->e[i].name, strlen(t->e[i].name));
-    if (t->e[i].kind[0] != 'M') nkeys++;
+    key[i] = iskey(&t->e[i]) ? findstring(t->e[i].name, strlen(t->e[i].name))
+                             : -1;
+    if (iskey(&t->e[i])) nkeys++;
   }
-  if (nkeys == 0) fail("no keys", t->name);
+  narray = writearray(f, t);
+  if (narray > 0) snprintf(array, sizeof array, "(TValue *)ml_ra_%s", t->name);
+  else snprintf(array, sizeof array, "NULL");
   while (size < nkeys) size *= 2, lsize++;
   nodes = malloc((size_t)size * sizeof(Slot));
   if (nodes == NULL) fail("out of memory", t->name);
   for (i = 0; i < size; i++) nodes[i].entry = -1, nodes[i].next = 0;
   lastfree = size;
   for (i = 0; i < t->n; i++)
-    if (t->e[i].kind[0] != 'M') place(t, nodes, size, &lastfree, key, i);
+    if (iskey(&t->e[i])) place(t, nodes, size, &lastfree, key, i);
   fprintf(f, "\nstatic const Node ml_rn_%s[%d] = {\n", t->name, size);
   for (i = 0; i < size; i++) {
     const Entry *e = nodes[i].entry >= 0 ? &t->e[nodes[i].entry] : NULL;
@@ -310,11 +346,12 @@ static void writetable(FILE *f, const RomTable *t) {
                "{.gc = (GCObject *)&ml_romstrings.s%d.ts}}}, /* %s */\n",
             nodes[i].next, key[nodes[i].entry], e->name);
   }
-  fprintf(f, "};\n\nstatic const Table ml_rt_%s = {.tt = LUA_TTABLE, "
+  fprintf(f, "};\n\nconst Table ml_rt_%s = {.tt = LUA_TTABLE, "
              ".marked = ML_ROM_MARK, .flags = 0x%02x, .lsizenode = %d, "
-             ".sizearray = 0, .array = NULL, .node = (Node *)ml_rn_%s, "
+             ".sizearray = %d, .array = %s, .node = (Node *)ml_rn_%s, "
              ".lastfree = NULL, .metatable = %s, .gclist = NULL};\n",
-          t->name, flagsof(t), lsize, t->name, metatableof(t, mt, sizeof mt));
+          t->name, flagsof(t), lsize, narray, array, t->name,
+          metatableof(t, mt, sizeof mt));
   free(nodes);
 }
 
@@ -324,10 +361,7 @@ static void writegroup(const char *group) {
   int i;
   snprintf(name, sizeof name, "rom_%s.inc", group);
   f = openout(name, tmp, sizeof tmp);
-  fputs("#include \"rom_gen.h\"\n\n", f);
-  for (i = 0; i < NTABLES; i++) /* tables may refer to later ones */
-    if (strcmp(tables[i].group, group) == 0)
-      fprintf(f, "static const Table ml_rt_%s;\n", tables[i].name);
+  fputs("#include \"rom_gen.h\"\n", f);
   for (i = 0; i < NTABLES; i++)
     if (strcmp(tables[i].group, group) == 0) writetable(f, &tables[i]);
   closeout(f, name, tmp);
@@ -337,11 +371,16 @@ int main(int argc, char **argv) {
   int i, j;
   if (argc != 2) fail("usage", "romgen OUTDIR");
   outdir = argv[1];
+  for (i = 0; i < (int)NRESERVED; i++)
+    strings[addstring(reserved[i], strlen(reserved[i]))].extra = i + 1;
+  for (i = 0; i < (int)NTMNAMES; i++) addstring(tmnames[i], strlen(tmnames[i]));
+  for (i = 0; i < (int)(sizeof fixedstrings / sizeof fixedstrings[0]); i++)
+    addstring(fixedstrings[i], strlen(fixedstrings[i]));
   for (i = 0; i < NTABLES; i++) {
     for (j = 0; j < tables[i].n; j++) {
       const Entry *e = &tables[i].e[j];
       int k;
-      if (e->kind[0] == 'M') continue; /* not a key */
+      if (!iskey(e)) continue;
       checkname(e->name);
       for (k = 0; k < j; k++)
         if (strcmp(tables[i].e[k].name, e->name) == 0) fail("duplicate", e->name);

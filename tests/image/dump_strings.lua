@@ -8,8 +8,9 @@ assert(os.execute(moonlet .. " --dump-strings " .. mod ..
                   " -e \"keep = 'a string to keep'\""))
 local text = io.open(mod):read("a")
 print(text:match("^[^\n]*"))
+-- (not the ROM ones, as "print": every build has them)
 print(text:find('"a string to keep",', 1, true) ~= nil,
-      text:find('"print",', 1, true) ~= nil)
+      text:find('"print",', 1, true) == nil)
 -- built into an image, those strings live in flash
 assert(os.execute(moonletc .. " -f -o " .. img .. " " .. mod))
 local probe = "collectgarbage() collectgarbage('stop') " ..
