@@ -81,6 +81,14 @@
 #endif
 
 /*
+** ML_OVL_CACHE: recent lookups of ROM tables' overlays (overlay.c), a
+** power of two. Each costs two pointers in global_State.
+*/
+#ifndef ML_OVL_CACHE
+#define ML_OVL_CACHE 4
+#endif
+
+/*
 ** LUAI_MAXCCALLS: nested C calls (and syntactic nesting) before "C stack
 ** overflow". Each level costs the C stack about 200-400 bytes on a
 ** Cortex-M4, so a device build with a small stack sets it lower.

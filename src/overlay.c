@@ -13,21 +13,20 @@
 #include "table.h"
 #include "vm.h"
 
-static const char deleted_mark;
-#define isdeleted(v) \
-  (ttislightuserdata(v) && pvalue(v) == (void *)&deleted_mark)
+const char overlay_deleted;
+#define isdeleted(v) overlay_isdeleted(v)
 
-Table *overlay_find(global_State *g, const Table *t) {
+/* The lookup, remembered (absence too) until the next overlay is made. */
+Table *overlay_find_(global_State *g, const Table *t) {
+  size_t i = ovl_slot(t);
   TValue k;
   const TValue *v;
   if (g->overlays == NULL) return NULL;
-  if (g->ovl_lastrom == t) return g->ovl_lastram;
   sethvalue(cast(lua_State *, NULL), &k, cast(Table *, t));
   v = table_get(g->overlays, &k);
-  if (!ttistable(v)) return NULL;
-  g->ovl_lastrom = t;
-  g->ovl_lastram = hvalue(v);
-  return hvalue(v);
+  g->ovl_rom[i] = t;
+  g->ovl_ram[i] = ttistable(v) ? hvalue(v) : NULL;
+  return g->ovl_ram[i];
 }
 
 /* The overlay's slot when it decides the value, else NULL (look in ROM). */
@@ -80,6 +79,7 @@ static Table *getoverlay(lua_State *L, Table *t) {
   sethvalue(L, slot, ram);
   gc_barrierback(L, g->overlays, L->top - 1);
   L->top--;
+  g->ovl_rom[ovl_slot(t)] = NULL; /* it remembered the absence */
   return ram;
 }
 
@@ -92,7 +92,7 @@ void overlay_set(lua_State *L, Table *t, const TValue *key,
   if (ram == NULL && rttype(rom) == rttype(val) && vm_rawequalobj(rom, val))
     return; /* nothing changes */
   if (ttisnil(val) && !ttisnil(rom)) { /* shadow the ROM entry */
-    setpvalue(&mark, cast(void *, &deleted_mark));
+    setpvalue(&mark, cast(void *, &overlay_deleted));
     val = &mark;
   }
   ram = getoverlay(L, t);

@@ -15,7 +15,17 @@
 #define overlay_active(g, t) (isreadonly(t) && (g)->overlays != NULL)
 
 /* The overlay of read-only table t in this state, or NULL. */
-Table *overlay_find(global_State *g, const Table *t);
+Table *overlay_find_(global_State *g, const Table *t);
+#define ovl_slot(t) ((cast(size_t, t) >> 4) & (ML_OVL_CACHE - 1))
+static inline Table *overlay_find(global_State *g, const Table *t) {
+  size_t i = ovl_slot(t);
+  return g->ovl_rom[i] == t ? g->ovl_ram[i] : overlay_find_(g, t);
+}
+
+/* The value that shadows a ROM entry set to nil (never seen outside). */
+extern const char overlay_deleted;
+#define overlay_isdeleted(v) \
+  (ttislightuserdata(v) && pvalue(v) == cast(void *, &overlay_deleted))
 
 /* Reads of a read-only table t as the program sees it: luaO_nilobject or
 ** a slot that must not be written. */

@@ -91,8 +91,8 @@ typedef struct global_State {
   TString *tmname[TM_N];
   struct Table *mt[LUA_NUMTAGS]; /* metatables of the basic types */
   struct Table *overlays; /* ROM table -> its RAM overlay (overlay.c) */
-  const struct Table *ovl_lastrom; /* the last one found, */
-  struct Table *ovl_lastram;       /* and its overlay */
+  const struct Table *ovl_rom[ML_OVL_CACHE]; /* recent lookups, */
+  struct Table *ovl_ram[ML_OVL_CACHE];       /* and their results */
 } global_State;
 
 struct lua_State {

@@ -384,9 +384,21 @@ static inline const TValue *getshortstr(const Table *h, const TString *key) {
 /* The slot of key in h; a nil slot or luaO_nilobject when absent.
 ** Integer keys in the array part and short strings skip table_get. A
 ** written ROM table is read through its overlay (not to be written). */
+static l_noinline const TValue *overlayslot(lua_State *L, Table *h,
+                                            const TValue *key) {
+  Table *ram;
+  if (!ttisshrstring(key)) return overlay_get(G(L), h, key);
+  ram = overlay_find(G(L), h);
+  if (ram != NULL) {
+    const TValue *v = getshortstr(ram, tsvalue(key));
+    if (!ttisnil(v)) return overlay_isdeleted(v) ? luaO_nilobject : v;
+  }
+  return getshortstr(h, tsvalue(key));
+}
+
 static inline const TValue *fastslot(lua_State *L, Table *h,
                                      const TValue *key) {
-  if (l_unlikely(overlay_active(G(L), h))) return overlay_get(G(L), h, key);
+  if (l_unlikely(overlay_active(G(L), h))) return overlayslot(L, h, key);
   if (ttisshrstring(key)) return getshortstr(h, tsvalue(key));
   if (ttisinteger(key)) {
     lua_Unsigned idx = l_castS2U(ivalue(key)) - 1u;
