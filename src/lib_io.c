@@ -25,6 +25,7 @@
 #include "lauxlib.h"
 #include "lualib.h"
 #include "moonlet.h"
+#include "numfmt.h"
 
 /* Registry keys of the default input and output files. */
 #define IO_PREFIX "_IO_"
@@ -358,8 +359,11 @@ static int write_integer(FILE *f, lua_Integer n) {
 }
 
 static int write_number(lua_State *L, FILE *f, int arg) {
+  char buf[NUMFMT_NUMSZ];
+  size_t len;
   if (lua_isinteger(L, arg)) return write_integer(f, lua_tointeger(L, arg));
-  return fprintf(f, LUA_NUMBER_FMT, (LUAI_UACNUMBER)lua_tonumber(L, arg)) > 0;
+  len = (size_t)numfmt_number(buf, lua_tonumber(L, arg));
+  return fwrite(buf, 1, len, f) == len;
 }
 
 /* Writes the values from index arg on; the file to return is on top. */

@@ -16,6 +16,7 @@
 #include "lauxlib.h"
 #include "lualib.h"
 #include "moonlet.h"
+#include "numfmt.h"
 
 static inline int uchar(char c) { return (unsigned char)c; }
 
@@ -724,17 +725,19 @@ static int str_gsub(lua_State *L) {
 /* ---------------------------------------------------------------------- */
 
 /* printf flags, in the order of flag_chars. */
-enum { F_MINUS = 1, F_PLUS = 2, F_SPACE = 4, F_HASH = 8, F_ZERO = 16 };
+enum {
+  F_MINUS = NUMFMT_LEFT, F_PLUS = NUMFMT_PLUS, F_SPACE = NUMFMT_SPACE,
+  F_HASH = NUMFMT_ALT, F_ZERO = NUMFMT_ZERO
+};
 static const char flag_chars[] = "-+ #0";
 
-#define MAX_CFLOAT (110 + DBL_MAX_10_EXP) /* longest %99.99f */
 #define MAX_SPEC 16
 
 /* One conversion: its flags, width (0 if none), precision (-1 if none). */
 typedef struct Spec {
   int flags, width, prec;
   char conv;
-  char text[MAX_SPEC]; /* as written, for snprintf */
+  char text[MAX_SPEC]; /* as written ("%s" alone has no modifiers) */
 } Spec;
 
 /* Reads at most two digits (5.3 limits width and precision so). */
@@ -918,11 +921,15 @@ static void add_hexfloat(luaL_Buffer *b, const Spec *sp, double x) {
   add_padded(b, sp, prefix, body, format_hex_body(body, fabs(x), sp), 1);
 }
 
-/* %e %E %f %F %g %G through the C library, which every libc has. */
-static void add_cfloat(luaL_Buffer *b, const Spec *sp, lua_Number x) {
-  char *buf = luaL_prepbuffsize(b, MAX_CFLOAT);
-  int n = snprintf(buf, MAX_CFLOAT, sp->text, (LUAI_UACNUMBER)x);
-  if (n > 0) luaL_addsize(b, (size_t)n < MAX_CFLOAT ? (size_t)n : MAX_CFLOAT - 1);
+/* %e %E %f %g %G, exact, by Moonlet's own formatter (numfmt.c). */
+static void add_decfloat(luaL_Buffer *b, const Spec *sp, lua_Number x) {
+  NumFmt nf;
+  char *buf = luaL_prepbuffsize(b, NUMFMT_BUFSZ);
+  nf.flags = sp->flags;
+  nf.width = sp->width;
+  nf.prec = sp->prec;
+  nf.conv = sp->conv;
+  luaL_addsize(b, (size_t)numfmt_format(buf, x, &nf));
 }
 
 /*
@@ -1041,8 +1048,8 @@ static void add_item(lua_State *L, luaL_Buffer *b, const Spec *sp, int arg) {
     case 'a': case 'A':
       add_hexfloat(b, sp, (double)luaL_checknumber(L, arg));
       break;
-    case 'e': case 'E': case 'f': case 'F': case 'g': case 'G':
-      add_cfloat(b, sp, luaL_checknumber(L, arg));
+    case 'e': case 'E': case 'f': case 'g': case 'G': /* no %F in 5.3 */
+      add_decfloat(b, sp, luaL_checknumber(L, arg));
       break;
     case 'q': add_literal(L, b, arg); break;
     case 's': add_string(L, b, sp, arg); break;

@@ -19,6 +19,7 @@
 #include "image.h"
 #include "lfs.h"
 #include "moonlet.h"
+#include "numfmt.h"
 #include "opcodes.h"
 
 #define PROGNAME "moonletc"
@@ -155,7 +156,12 @@ static void listconstant(const TValue *o) {
     case LUA_TNIL: printf("nil"); break;
     case LUA_TBOOLEAN: printf(bvalue(o) ? "true" : "false"); break;
     case LUA_TNUMINT: printf(LUA_INTEGER_FMT, (LUAI_UACINT)ivalue(o)); break;
-    case LUA_TNUMFLT: printf(LUA_NUMBER_FMT, (LUAI_UACNUMBER)fltvalue(o)); break;
+    case LUA_TNUMFLT: {
+      char buf[NUMFMT_NUMSZ];
+      numfmt_number(buf, fltvalue(o));
+      fputs(buf, stdout);
+      break;
+    }
     default: {
       const unsigned char *s = (const unsigned char *)getstr(tsvalue(o));
       size_t i, n = vslen(o);

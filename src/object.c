@@ -13,6 +13,7 @@
 #include "call.h"
 #include "debuginfo.h"
 #include "meta.h"
+#include "numfmt.h"
 #include "state.h"
 #include "str.h"
 #include "vm.h"
@@ -209,19 +210,12 @@ static int int2str(lua_Integer i, char *buff) {
   return len;
 }
 
-/* inf and nan spelled as glibc's printf spells them (lua5.3 on Linux). */
-static int nonfinite2str(lua_Number n, char *buff) {
-  const char *s;
-  if (n != n) s = signbit(n) ? "-nan" : "nan";
-  else s = n < 0 ? "-inf" : "inf";
-  strcpy(buff, s);
-  return cast_int(strlen(s));
-}
+_Static_assert(NUMFMT_NUMSZ + 2 <= MAXNUMBER2STR, "room for a float and \".0\"");
 
+/* "%.14g" ("%.7g" small), inf and nan as lua5.3 on glibc, and ".0" added
+** to a float that looks like an integer. */
 static int flt2str(lua_Number n, char *buff) {
-  int len;
-  if (n != n || n - n != 0) return nonfinite2str(n, buff);
-  len = snprintf(buff, MAXNUMBER2STR, LUA_NUMBER_FMT, (LUAI_UACNUMBER)n);
+  int len = numfmt_number(buff, n);
   if (buff[strspn(buff, "-0123456789")] == '\0') { /* looks like an int */
     buff[len++] = '.';
     buff[len++] = '0';
