@@ -1039,10 +1039,18 @@ void gc_barrier_(lua_State *L, GCObject *o, GCObject *v) {
     makewhite(g, o); /* sweeping: o will not be seen black again */
 }
 
-/* Table t (black) got a white value: traverse it again in atomic. */
-void gc_barrierback_(lua_State *L, Table *t) {
+/*
+** Table t (black) got white value v: traverse t again in atomic. A big
+** strong table would make the atomic step long: v is marked instead.
+*/
+void gc_barrierback_(lua_State *L, Table *t, GCObject *v) {
   global_State *g = G(L);
   if (isreadonly(t)) return;
+  if (t->metatable == NULL &&
+      t->sizearray + cast(unsigned int, sizenode(t)) > ML_GC_BIGTABLE) {
+    gc_barrier_(L, obj2gco(t), v);
+    return;
+  }
   black2gray(obj2gco(t));
   linkgclist(obj2gco(t), &g->gc.grayagain);
 }

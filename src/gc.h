@@ -118,7 +118,7 @@ void gc_fix(lua_State *L, GCObject *o); /* never collect o */
       gc_barrier_(L, obj2gco(p), gcvalue(v)); }
 #define gc_barrierback(L, p, v) \
   { if (iscollectable(v) && isblack(p) && iswhite(gcvalue(v))) \
-      gc_barrierback_(L, p); }
+      gc_barrierback_(L, p, gcvalue(v)); }
 #define gc_objbarrier(L, p, o) \
   { if (isblack(p) && iswhite(o)) gc_barrier_(L, obj2gco(p), obj2gco(o)); }
 #define gc_upvalbarrier(L, uv) \
@@ -126,7 +126,7 @@ void gc_fix(lua_State *L, GCObject *o); /* never collect o */
       gc_barrier_(L, obj2gco(uv), gcvalue((uv)->v)); }
 
 void gc_barrier_(lua_State *L, GCObject *o, GCObject *v);
-void gc_barrierback_(lua_State *L, Table *t);
+void gc_barrierback_(lua_State *L, Table *t, GCObject *v);
 /*
 ** Called after metatable mt is set on table or userdata o: when mt has a
 ** __gc field now, o is marked for finalization (once; again only after its

@@ -68,9 +68,10 @@
 
 /*
 ** ML_CLOSURE_CACHE: entries of the closure cache (ccache.c), a power of
-** two. It makes a function expression evaluated again with the same
-** upvalues give the same closure, as Lua 5.3 does; each entry costs a
-** pointer of RAM. Default 16, small build 8.
+** two, at least 2 (it is made of sets of two). It makes a function
+** expression evaluated again with the same upvalues give the same
+** closure, as Lua 5.3 does; each entry costs a pointer of RAM. Default
+** 16, small build 8.
 */
 #ifndef ML_CLOSURE_CACHE
 #if ML_SMALL
@@ -78,6 +79,15 @@
 #else
 #define ML_CLOSURE_CACHE 16
 #endif
+#endif
+
+/*
+** ML_GC_BIGTABLE: a table with more slots than this (and no metatable)
+** that gets a new white value while the collector marks makes the value
+** gray, not the table: the atomic step never traverses it again whole.
+*/
+#ifndef ML_GC_BIGTABLE
+#define ML_GC_BIGTABLE 256
 #endif
 
 /*
