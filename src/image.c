@@ -65,15 +65,34 @@ uint32_t image_getu32(const unsigned char *p) {
          ((uint32_t)p[3] << 24);
 }
 
+/* A string entry: varint 2 * length and the bytes, or 2 * index + 1 for
+** a ROM string (checked by image_read). */
+static uint64_t entryof(const ImageInfo *im, uint32_t i, ImageCursor *c) {
+  uint64_t v = 0;
+  c->p = im->data + im->stroff[i];
+  c->end = im->data + im->protosat;
+  image_getvarint(c, &v);
+  return v;
+}
+
+const TString *image_romref(const ImageInfo *im, uint32_t i) {
+  ImageCursor c;
+  uint64_t v = entryof(im, i, &c);
+  return (v & 1) ? im->rom[v >> 1] : NULL;
+}
+
 const unsigned char *image_stringat(const ImageInfo *im, uint32_t i,
                                     size_t *len) {
   ImageCursor c;
-  uint64_t n = 0;
-  c.p = im->data + im->stroff[i];
-  c.end = im->data + im->protosat;
-  image_getvarint(&c, &n); /* checked by image_read */
-  *len = (size_t)n;
-  return c.p;
+  uint64_t v = entryof(im, i, &c);
+  const TString *ts;
+  if ((v & 1) == 0) {
+    *len = (size_t)(v >> 1);
+    return c.p;
+  }
+  ts = im->rom[v >> 1];
+  *len = ts->shrlen;
+  return (const unsigned char *)getstr(ts);
 }
 
 #define ML_TK_TEXT(name, text) text,

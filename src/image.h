@@ -17,8 +17,8 @@
 
 #define IMAGE_MAGIC "\x1bMLFS\r\n\x1a" /* 8 bytes, PNG-style */
 #define IMAGE_MAGICSIZE 8
-#define IMAGE_VERSION 1
-#define IMAGE_HEADERSIZE 64
+#define IMAGE_VERSION 2
+#define IMAGE_HEADERSIZE 72
 #define IMAGE_CRCFROM 16 /* the CRC covers the file from this offset */
 
 /* The string hash seed of every state (state.c): fixed, so that images
@@ -32,6 +32,24 @@
 
 /* Header flags (byte 26). */
 #define IMAGE_FSTRIPPED 1
+
+/* The compile-time ROM strings (rom.c) an image is built against: their
+** number, a CRC-32 of their lengths and bytes in index order (image_rom.c),
+** and the block of memory they lie in. */
+typedef struct ImageRomSet {
+  uint32_t count, crc;
+  uintptr_t base; /* the lowest ROM string: &ml_romstrings */
+  uint32_t size;  /* bytes from base to the end of the last one */
+} ImageRomSet;
+
+void image_romset(ImageRomSet *rs);
+/* The ROM strings in index order, in list (when not NULL); their number. */
+uint32_t image_romlist(const TString **list);
+/* The index of the ROM string with these bytes, or -1. */
+long image_romindex(const char *s, size_t len);
+int image_isromtext(const char *s, size_t len);
+/* p is exactly one of this build's ROM strings (rs: image_romset). */
+int image_isromstring(const void *p, const ImageRomSet *rs);
 
 /* Constant tags in the proto section. */
 enum { IK_NIL, IK_FALSE, IK_TRUE, IK_INT, IK_FLT, IK_STR };
@@ -72,8 +90,10 @@ typedef struct ImageInfo {
   uint64_t time;
   uint32_t nstrings, nprotos, nmodules;
   uint32_t protosat, modulesat; /* section offsets */
-  uint32_t *stroff;    /* per string, offset of its length */
+  uint32_t *stroff;    /* per string, offset of its entry */
   ImageProto *protos;  /* per proto */
+  const TString **rom; /* the ROM strings, by index (image_romlist) */
+  uint32_t nrom;
 } ImageInfo;
 
 /*
@@ -95,9 +115,11 @@ typedef struct ImageCursor {
 int image_getbyte(ImageCursor *c); /* -1 at the end */
 int image_getvarint(ImageCursor *c, uint64_t *v); /* 0 if truncated/too long */
 uint32_t image_getu32(const unsigned char *p);
-/* The bytes of string i of a checked image. */
+/* The bytes of string i of a checked image (a ROM string's bytes for a
+** reference); image_romref gives the ROM string of a reference, or NULL. */
 const unsigned char *image_stringat(const ImageInfo *im, uint32_t i,
                                     size_t *len);
+const TString *image_romref(const ImageInfo *im, uint32_t i);
 
 /* --- the native slot --------------------------------------------------- */
 
@@ -138,7 +160,10 @@ typedef struct FlashHeader {
   uint32_t relocat;    /* offset of the relocation bitmap */
   uint32_t config;     /* IMAGE_CONFIG */
   uint32_t ptrsize;    /* sizeof(void *) */
+  uint32_t romcount, romcrc, romsize; /* the ROM strings (ImageRomSet) */
+  uint32_t romrefs;    /* pointers to ROM strings in the slot */
   uintptr_t base;      /* the address the pointers were built for */
+  uintptr_t rombase;   /* the ROM strings' address they were built for */
   const ROStringTable *strings;
   const FlashModule *modules;
   uint32_t headcrc;    /* CRC-32 of every byte before it */
@@ -159,19 +184,22 @@ size_t image_nativesize(const ImageInfo *im);
 */
 int image_build(const ImageInfo *im, void *slot, uint32_t generation);
 
-/* Moves a slot's pointers to 'newbase' (the bitmap says which words are
-** pointers) and recomputes its checksums. */
-void image_relocate(void *slot, uintptr_t newbase);
+/* Moves a slot's pointers to 'newbase', and its pointers to ROM strings
+** to 'newrombase' (the bitmap says which words are pointers, the header's
+** ranges which kind), and recomputes its checksums. */
+void image_relocate(void *slot, uintptr_t newbase, uintptr_t newrombase);
 
 /*
-** Checks a slot's header: magic, header CRC, version, layout, size within
-** 'avail', then the body's CRC. NULL when valid, else a static message.
+** Checks a slot's header: magic, header CRC, version, layout, ROM
+** strings, size within 'avail', then the body's CRC. NULL when valid, else
+** a static message.
 */
 const char *image_checkslot(const void *slot, size_t avail);
 
 /*
 ** Checks the objects of a valid slot where it lies (base == its address):
-** every pointer inside the slot and of the right kind, the string table,
+** every pointer inside the slot and of the right kind (or to one of this
+** build's ROM strings, found where they were built for), the string table,
 ** every function through verify_code. For slots that were not built by
 ** this process (a device mounting in place). NULL or a static message.
 */

@@ -4,7 +4,8 @@
 ** it stores in a relocation bitmap (so a slot can be moved to another
 ** base address: a file slot mapped elsewhere, a device image built on the
 ** desktop), and checks slots it did not build. Objects in a slot point
-** only into the slot, and are never written once the header is sealed.
+** only into the slot or to the ROM strings (rom.c) the image refers to,
+** and are never written once the header is sealed.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,8 @@ typedef struct Builder {
   TString **strings;      /* per string index, its object */
   Proto **protos;         /* per proto index */
   unsigned int nshort;    /* short strings: the string table's size */
+  ImageRomSet rom;        /* the ROM strings' block */
+  uint32_t romrefs;       /* pointers to it stored so far */
 } Builder;
 
 /* Room for 'size' bytes; NULL while measuring or for an empty array. */
@@ -41,16 +44,32 @@ static void *bump(Builder *b, size_t size) {
   return b->slot != NULL ? b->slot + at : NULL;
 }
 
-/* The word at 'field' holds a pointer into the slot. */
+static int isrom(const Builder *b, const void *p) {
+  return (uintptr_t)p - b->rom.base < b->rom.size;
+}
+
+/* The word at 'field' holds a pointer into the slot or to a ROM string:
+** the header's address ranges tell them apart when the slot moves. */
 static void mark(Builder *b, const void *field) {
   size_t word = (size_t)((const char *)field - b->slot) / PTRSIZE;
+  void *p;
+  memcpy(&p, field, PTRSIZE);
+  if (isrom(b, p)) b->romrefs++;
   b->bitmap[word / 8] |= (unsigned char)(1u << (word % 8));
 }
 
+/* A reference to a ROM string takes no room: it is the ROM string. */
 static void buildstring(Builder *b, uint32_t i) {
   size_t len;
-  const unsigned char *s = image_stringat(b->im, i, &len);
-  TString *ts = (TString *)bump(b, sizelstring(len));
+  const unsigned char *s;
+  const TString *rom = image_romref(b->im, i);
+  TString *ts;
+  if (rom != NULL) {
+    if (b->slot != NULL) b->strings[i] = (TString *)rom;
+    return;
+  }
+  s = image_stringat(b->im, i, &len);
+  ts = (TString *)bump(b, sizelstring(len));
   int isshort = len <= LUAI_MAXSHORTLEN;
   if (isshort) b->nshort++;
   if (ts == NULL) return;
@@ -83,7 +102,7 @@ static ROStringTable *buildstringtable(Builder *b) {
   for (i = 0; i < b->im->nstrings; i++) {
     TString *ts = b->strings[i];
     const TString **list;
-    if (ts->tt != LUA_TSHRSTR) continue;
+    if (ts->tt != LUA_TSHRSTR || isrom(b, ts)) continue;
     list = &buckets[ts->hash % size];
     ts->u.hnext = (TString *)*list;
     if (*list != NULL) mark(b, &ts->u.hnext);
@@ -329,6 +348,7 @@ static size_t measure(const ImageInfo *im, size_t *bitmapat) {
   FlashModule *modules;
   memset(&b, 0, sizeof b);
   b.im = im;
+  image_romset(&b.rom);
   buildobjects(&b, &strings, &modules);
   *bitmapat = alignup(b.used);
   return *bitmapat + bitmapsize(*bitmapat);
@@ -364,9 +384,14 @@ static void fillheader(Builder *b, const ImageInfo *im, uint32_t generation,
   h->relocat = (uint32_t)bitmapat;
   h->config = IMAGE_CONFIG;
   h->ptrsize = PTRSIZE;
+  h->romcount = b->rom.count;
+  h->romcrc = b->rom.crc;
+  h->romsize = b->rom.size;
   h->base = (uintptr_t)b->slot;
+  h->rombase = b->rom.base;
   if (h->strings != NULL) mark(b, &h->strings);
   if (h->modules != NULL) mark(b, &h->modules);
+  h->romrefs = b->romrefs;
   sealheader(h);
 }
 
@@ -377,6 +402,7 @@ int image_build(const ImageInfo *im, void *slot, uint32_t generation) {
   FlashModule *modules;
   memset(&b, 0, sizeof b);
   b.im = im;
+  image_romset(&b.rom);
   b.slot = (char *)slot;
   b.strings = (TString **)malloc(PTRSIZE * (im->nstrings + 1));
   b.protos = (Proto **)malloc(PTRSIZE * (im->nprotos + 1));
@@ -398,26 +424,30 @@ int image_build(const ImageInfo *im, void *slot, uint32_t generation) {
 
 /* --- moving and checking slots ------------------------------------------- */
 
-void image_relocate(void *slot, uintptr_t newbase) {
+/* A marked word pointing elsewhere than both ranges is left as it is:
+** image_verifyslot refuses it. */
+void image_relocate(void *slot, uintptr_t newbase, uintptr_t newrombase) {
   FlashHeader *h = (FlashHeader *)slot;
   const unsigned char *bitmap = (const unsigned char *)slot + h->relocat;
-  uintptr_t delta = newbase - h->base;
   size_t w, nwords = h->relocat / PTRSIZE;
   for (w = 0; w < nwords; w++) {
     if (bitmap[w / 8] & (1u << (w % 8))) {
       char *at = (char *)slot + w * PTRSIZE;
       uintptr_t v;
       memcpy(&v, at, PTRSIZE);
-      v += delta;
+      if (v - h->base < h->size) v += newbase - h->base;
+      else if (v - h->rombase < h->romsize) v += newrombase - h->rombase;
       memcpy(at, &v, PTRSIZE);
     }
   }
   h->base = newbase;
+  h->rombase = newrombase;
   sealheader(h);
 }
 
 const char *image_checkslot(const void *slot, size_t avail) {
   const FlashHeader *h = (const FlashHeader *)slot;
+  ImageRomSet rs;
   if (avail < sizeof(FlashHeader) ||
       memcmp(h->magic, FLASH_MAGIC, sizeof h->magic) != 0)
     return "no image in the slot";
@@ -426,6 +456,9 @@ const char *image_checkslot(const void *slot, size_t avail) {
     return "slot built for another runtime configuration or layout";
   if (h->headcrc != image_crc32(0, h, offsetof(FlashHeader, headcrc)))
     return "incomplete slot header";
+  image_romset(&rs);
+  if (h->romcount != rs.count || h->romcrc != rs.crc || h->romsize != rs.size)
+    return "slot built for another set of ROM strings";
   if (h->size < sizeof(FlashHeader) || h->size > avail ||
       h->relocat < sizeof(FlashHeader) || h->relocat > h->size ||
       h->size - h->relocat < bitmapsize(h->relocat))

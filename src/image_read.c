@@ -1,9 +1,10 @@
 /*
 ** image_read.c: checks a portable image file completely before anything is
-** built from it: header, checksum, configuration, every count against the
-** bytes left, every string and proto index, every function's bytecode
-** (verify_code) and line information. It trusts no byte, allocates only
-** its index arrays (malloc), and never touches a Lua state.
+** built from it: header, checksum, configuration, ROM strings, every count
+** against the bytes left, every string, ROM string and proto index, every
+** function's bytecode (verify_code) and line information. It trusts no
+** byte, allocates only its index arrays (malloc), and never touches a Lua
+** state.
 */
 #include <limits.h>
 #include <stdarg.h>
@@ -138,11 +139,26 @@ static int checkconfig(Reader *r, const unsigned char *h) {
   return 1;
 }
 
+/* Its references count in the runtime's ROM strings: the same list. */
+static int checkrom(Reader *r, const unsigned char *h) {
+  ImageRomSet rs;
+  uint32_t count = image_getu32(h + 60), crc = image_getu32(h + 64);
+  image_romset(&rs);
+  if (count != rs.count || crc != rs.crc)
+    return fail(r, "image built for another set of ROM strings (%lu, "
+                   "fingerprint %08lx; this runtime has %lu, %08lx): "
+                   "rebuild it with this runtime's moonletc",
+                (unsigned long)count, (unsigned long)crc,
+                (unsigned long)rs.count, (unsigned long)rs.crc);
+  return 1;
+}
+
 static int readheader(Reader *r) {
   ImageInfo *im = r->im;
   const unsigned char *h = im->data;
   size_t len = im->len;
-  if (!checkversion(r, h, len) || !checkconfig(r, h)) return 0;
+  if (!checkversion(r, h, len) || !checkconfig(r, h) || !checkrom(r, h))
+    return 0;
   im->flags = h[26];
   im->seed = image_getu32(h + 28);
   im->time = image_getu32(h + 32) | ((uint64_t)image_getu32(h + 36) << 32);
@@ -168,11 +184,18 @@ static int readstrings(Reader *r) {
   r->c.p = im->data + IMAGE_HEADERSIZE;
   r->c.end = im->data + im->protosat;
   for (i = 0; i < im->nstrings; i++) {
-    uint64_t len;
+    uint64_t v;
     im->stroff[i] = offset(r);
-    if (!image_getvarint(&r->c, &len) || len > left(r))
-      return corrupt(r, "bad string table");
-    r->c.p += len;
+    if (!image_getvarint(&r->c, &v)) return corrupt(r, "bad string table");
+    if (v & 1) {
+      if ((v >> 1) >= im->nrom) return corrupt(r, "bad ROM string reference");
+      continue;
+    }
+    if ((v >> 1) > left(r)) return corrupt(r, "bad string table");
+    /* a copy would be a second object with the ROM string's text */
+    if (image_isromtext((const char *)r->c.p, (size_t)(v >> 1)))
+      return corrupt(r, "string copies a ROM string");
+    r->c.p += v >> 1;
   }
   return r->c.p == r->c.end ? 1 : corrupt(r, "bad string table");
 }
@@ -383,7 +406,10 @@ static int allocate(Reader *r) {
   ImageInfo *im = r->im;
   im->stroff = (uint32_t *)malloc(sizeof(uint32_t) * (im->nstrings + 1));
   im->protos = (ImageProto *)malloc(sizeof(ImageProto) * (im->nprotos + 1));
-  if (im->stroff == NULL || im->protos == NULL)
+  im->nrom = image_romlist(NULL);
+  im->rom = (const TString **)malloc(sizeof(TString *) * (im->nrom + 1));
+  if (im->rom != NULL) image_romlist(im->rom);
+  if (im->stroff == NULL || im->protos == NULL || im->rom == NULL)
     return fail(r, "not enough memory to check the image");
   return 1;
 }
@@ -413,6 +439,8 @@ const char *image_read(ImageInfo *im, const void *data, size_t len,
 void image_free(ImageInfo *im) {
   free(im->stroff);
   free(im->protos);
+  free(im->rom);
   im->stroff = NULL;
   im->protos = NULL;
+  im->rom = NULL;
 }

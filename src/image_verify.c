@@ -2,9 +2,10 @@
 ** image_verify.c: checks a native slot that this process did not build (a
 ** device mounting an image in place, a slot read back from a file) before
 ** any of it is used: every pointer inside the slot, aligned, to an object
-** of the right type and mark; the string table's chains; the functions as
-** a tree (children below their parent, each visited once) and their code
-** through verify_proto. Reads only; allocates nothing.
+** of the right type and mark, or exactly to one of this build's ROM
+** strings; the string table's chains, none of them a ROM text; the
+** functions as a tree (children below their parent, each visited once) and
+** their code through verify_proto. Reads only; allocates nothing.
 */
 #include <string.h>
 
@@ -19,6 +20,7 @@ typedef struct Checker {
   const char *lo, *hi; /* where objects may lie: after the header, before
                           the bitmap */
   uint32_t visits, nprotos;
+  ImageRomSet rom;
   const char *msg;
 } Checker;
 
@@ -68,8 +70,13 @@ static int checkstring(Checker *ck, const TString *ts) {
   return 1;
 }
 
+/* A string of the slot, or a ROM string the image refers to. */
+static int anystring(Checker *ck, const TString *ts) {
+  return image_isromstring(ts, &ck->rom) || checkstring(ck, ts);
+}
+
 static int optstring(Checker *ck, const TString *ts) {
-  return ts == NULL || checkstring(ck, ts);
+  return ts == NULL || anystring(ck, ts);
 }
 
 static int checkconstants(Checker *ck, const Proto *f) {
@@ -81,7 +88,7 @@ static int checkconstants(Checker *ck, const Proto *f) {
         if (rttype(o) != ttype(o)) return bad(ck, "bad constant");
         break;
       case LUA_TSHRSTR: case LUA_TLNGSTR:
-        if (!checkstring(ck, tsvalue(o))) return 0;
+        if (!anystring(ck, tsvalue(o))) return 0;
         if (rttype(o) != ctb(tsvalue(o)->tt))
           return bad(ck, "bad string constant");
         break;
@@ -107,7 +114,7 @@ static int checkarrays(Checker *ck, const Proto *f) {
   for (i = 0; i < f->sizeupvalues; i++)
     if (!optstring(ck, f->upvalues[i].name)) return 0;
   for (i = 0; i < f->sizelocvars; i++)
-    if (!checkstring(ck, f->locvars[i].varname)) return 0;
+    if (!anystring(ck, f->locvars[i].varname)) return 0;
   return optstring(ck, f->source) && checkconstants(ck, f);
 }
 
@@ -144,6 +151,8 @@ static int checkstringtable(Checker *ck, const ROStringTable *t,
       if (++seen > nstrings || !checkstring(ck, ts) ||
           ts->tt != LUA_TSHRSTR || ts->hash % t->size != b)
         return bad(ck, "bad string table");
+      if (image_isromtext(getstr(ts), ts->shrlen)) /* one identity */
+        return bad(ck, "slot string copies a ROM string");
     }
   }
   return 1;
@@ -164,7 +173,7 @@ static int checkmodules(Checker *ck, const FlashHeader *h) {
   for (i = 0; i < h->nmodules; i++) {
     const FlashModule *m = &h->modules[i];
     const char *msg;
-    if (!checkstring(ck, m->name) || !checkproto(ck, m->main, 0)) return 0;
+    if (!anystring(ck, m->name) || !checkproto(ck, m->main, 0)) return 0;
     if ((msg = verify_proto(m->main)) != NULL) return bad(ck, msg);
     if (i > 0 && namecmp(h->modules[i - 1].name, m->name) >= 0)
       return bad(ck, "module index not sorted");
@@ -176,6 +185,9 @@ const char *image_verifyslot(const void *slot) {
   const FlashHeader *h = (const FlashHeader *)slot;
   Checker ck;
   if (h->base != (uintptr_t)slot) return "slot built for another address";
+  image_romset(&ck.rom);
+  if (h->romrefs > 0 && h->rombase != ck.rom.base)
+    return "slot built for another address of the ROM strings (moonletc -r)";
   ck.lo = (const char *)slot + sizeof(FlashHeader);
   ck.hi = (const char *)slot + h->relocat;
   ck.visits = 0;

@@ -76,6 +76,7 @@ typedef struct Writer {
   int strlist; /* stack index of a sequence of the strings, in order */
   uint32_t nstrings, nprotos;
   int strip;
+  ImageRomSet rom; /* the ROM strings the references count in */
   WBuf protos;
 } Writer;
 
@@ -267,18 +268,28 @@ static void writeheader(WBuf *b, const Writer *w, size_t nmods, int strip,
   wb_le(b, nmods, 4);
   wb_le(b, protosat, 4);
   wb_le(b, modulesat, 4);
+  wb_le(b, w->rom.count, 4);
+  wb_le(b, w->rom.crc, 4);
   wb_le(b, 0, 4);
 }
 
+/* A string whose text is a ROM string is a reference to it: the runtime
+** resolves it to the ROM string itself, so the two are one object. */
 static void writestrings(WBuf *b, Writer *w) {
   uint32_t i;
+  long rom;
   for (i = 0; i < w->nstrings; i++) {
     size_t len;
     const char *s;
     lua_rawgeti(w->L, w->strlist, (lua_Integer)i + 1);
     s = lua_tolstring(w->L, -1, &len);
-    wb_varint(b, len);
-    wb_bytes(b, s, len);
+    rom = image_romindex(s, len);
+    if (rom >= 0) {
+      wb_varint(b, 2 * (uint64_t)rom + 1);
+    } else {
+      wb_varint(b, 2 * (uint64_t)len);
+      wb_bytes(b, s, len);
+    }
     lua_pop(w->L, 1);
   }
 }
@@ -327,6 +338,7 @@ void image_write(lua_State *L, int mods, int strip, uint64_t buildtime) {
   w.strlist = lua_gettop(L);
   w.nstrings = w.nprotos = 0;
   w.strip = strip;
+  image_romset(&w.rom);
   wb_init(&w.protos, L, 4096);
   wb_init(&index, L, 256);
   for (i = 0; i < n; i++) {

@@ -145,7 +145,10 @@ static int loadslot(int j) {
   ok = fullio(0, h, store.slotsize, (off_t)j * (off_t)store.slotsize) &&
        image_checkslot(h, store.slotsize) == NULL;
   if (ok) {
-    if (h->base != (uintptr_t)h) image_relocate(h, (uintptr_t)h);
+    ImageRomSet rs;
+    image_romset(&rs);
+    if (h->base != (uintptr_t)h || h->rombase != rs.base)
+      image_relocate(h, (uintptr_t)h, rs.base); /* another run's addresses */
     ok = image_verifyslot(h) == NULL;
   }
   if (!ok) memset(h, 0, store.slotsize);

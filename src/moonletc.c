@@ -2,7 +2,7 @@
 ** moonletc.c: the image builder, command-line compatible with NodeMCU's
 ** luac.cross: -f makes one flash image of every input (modules named by
 ** file name), -o, -m, -s, -l, -p, -v, -e; -i describes an image, -a writes
-** a native slot for a device. The same inputs always give the same bytes
+** a native slot for a device (-r: where its firmware has the ROM strings). The same inputs always give the same bytes
 ** (the build time comes from SOURCE_DATE_EPOCH when it is set).
 */
 #include <errno.h>
@@ -30,7 +30,7 @@ typedef struct Options {
   const char *output;
   const char *info;   /* -i image */
   const char *script; /* -e script */
-  const char *maxsize, *address;
+  const char *maxsize, *address, *romaddress;
   int first, last;    /* the input files are argv[first..last) */
 } Options;
 
@@ -61,6 +61,8 @@ static void usage(const char *msg, const char *arg) {
           "  -e script run 'script' with the image mounted\n"
           "  -i image  describe the image 'image' and stop\n"
           "  -a addr   with -f: write the native flash slot for address 'addr'\n"
+          "  -r addr   with -a: the firmware's ROM strings are at 'addr'\n"
+          "            (its symbol ml_romstrings)\n"
           "  --        stop handling options\n");
   exit(EXIT_FAILURE);
 }
@@ -91,6 +93,7 @@ static void parseargs(int argc, char **argv, Options *o) {
       case 'e': o->script = optarg_of(argc, argv, &i); continue;
       case 'i': o->info = optarg_of(argc, argv, &i); continue;
       case 'a': o->address = optarg_of(argc, argv, &i); continue;
+      case 'r': o->romaddress = optarg_of(argc, argv, &i); continue;
       default: usage("unrecognized option '%s'", a);
     }
     if (a[2] != '\0') usage("unrecognized option '%s'", a);
@@ -278,6 +281,8 @@ static void describeheader(const unsigned char *h, size_t len) {
   printf("%lu modules, %lu strings, %lu functions\n",
          (unsigned long)image_getu32(h + 48), (unsigned long)image_getu32(h + 40),
          (unsigned long)image_getu32(h + 44));
+  printf("built against %lu ROM strings (fingerprint %08lx)\n",
+         (unsigned long)image_getu32(h + 60), (unsigned long)image_getu32(h + 64));
 }
 
 /* Each module's tree of functions is [first, main] (children first). */
@@ -314,6 +319,9 @@ static void describeslot(const char *path, const char *data, size_t len) {
   printf("%lu modules, %lu strings, %lu functions; image checksum 0x%08lx\n",
          (unsigned long)h->nmodules, (unsigned long)h->nstrings,
          (unsigned long)h->nprotos, (unsigned long)h->srccrc);
+  printf("%lu pointers to the %lu ROM strings (fingerprint %08lx) at 0x%lx\n",
+         (unsigned long)h->romrefs, (unsigned long)h->romcount,
+         (unsigned long)h->romcrc, (unsigned long)h->rombase);
   (void)path;
 }
 
@@ -399,6 +407,26 @@ static void checksize(const ImageInfo *im, const Options *o) {
   }
 }
 
+/* -r: the device's address of the ROM strings; the slot must not cover
+** them. Without -r, a slot that refers to none of them. */
+static uintptr_t romaddress(const FlashHeader *h, const Options *o,
+                            unsigned long long addr, size_t size) {
+  unsigned long long rom;
+  char msg[160];
+  if (o->romaddress == NULL) {
+    if (h->romrefs == 0) return h->rombase;
+    snprintf(msg, sizeof msg, "the image refers to ROM strings %lu times: "
+             "give the firmware's address of ml_romstrings with -r",
+             (unsigned long)h->romrefs);
+    fatal("%s", msg);
+  }
+  rom = parsesize(o->romaddress, "bad ROM strings address '%s'");
+  if (rom % _Alignof(TString) != 0 || rom > UINTPTR_MAX - h->romsize ||
+      (rom < addr + size && addr < rom + h->romsize))
+    fatal("bad ROM strings address '%s'", o->romaddress);
+  return (uintptr_t)rom;
+}
+
 /* -a: the slot a device mounts in place at 'address'. */
 static void writenative(const ImageInfo *im, const Options *o) {
   unsigned long long addr = parsesize(o->address, "bad address '%s'");
@@ -408,7 +436,8 @@ static void writenative(const ImageInfo *im, const Options *o) {
     fatal("bad address '%s'", o->address);
   slot = malloc(size);
   if (slot == NULL || !image_build(im, slot, 1)) fatal("%s", "not enough memory");
-  image_relocate(slot, (uintptr_t)addr);
+  image_relocate(slot, (uintptr_t)addr,
+                 romaddress((const FlashHeader *)slot, o, addr, size));
   writefile(o->output != NULL ? o->output : DEFAULT_OUTPUT, slot, size);
   free(slot);
 }

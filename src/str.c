@@ -188,10 +188,9 @@ static TString *findram(global_State *g, const char *str, size_t l,
 }
 
 /*
-** The flash image first: its strings are the ones its code holds, and an
-** image can not point at the compile-time ROM strings (a slot holds
-** pointers into itself only). A ROM table's key that the image also holds
-** is then found by its bytes (table.c).
+** The flash image, the ROM strings and RAM hold disjoint texts: an image
+** refers to a ROM string instead of copying it (docs/image-format.md), and
+** RAM gets only what neither holds. So short strings compare by pointer.
 */
 static TString *findshort(global_State *g, const char *str, size_t l,
                           unsigned int h) {

@@ -137,28 +137,11 @@ const TValue *table_getint(Table *t, lua_Integer key) {
   }
 }
 
-/*
-** A compile-time ROM table (lib_rom.h) holds the ROM copy of a key that a
-** mounted flash image may hold too, and interning returns the image's
-** copy (str.c): on a miss, a read-only table compares bytes.
-*/
-static const TValue *getsamebytes(Table *t, TString *key) {
-  Node *n = hashpow2(t, key->hash);
-  for (;;) {
-    if (keyisshrstr(n) && keystrval(n)->shrlen == key->shrlen &&
-        memcmp(getstr(keystrval(n)), getstr(key), key->shrlen) == 0)
-      return gval(n);
-    if (gnext(n) == 0) return luaO_nilobject;
-    n += gnext(n);
-  }
-}
-
 const TValue *table_getshortstr(Table *t, TString *key) {
   Node *n = hashpow2(t, key->hash);
   for (;;) {
     if (keyisshrstr(n) && keystrval(n) == key) return gval(n);
-    if (gnext(n) == 0)
-      return isreadonly(t) ? getsamebytes(t, key) : luaO_nilobject;
+    if (gnext(n) == 0) return luaO_nilobject;
     n += gnext(n);
   }
 }

@@ -373,10 +373,7 @@ static inline const TValue *getshortstr(const Table *h, const TString *key) {
   const Node *n = gnode(h, lmod(key->hash, sizenode(h)));
   for (;;) {
     if (keyisshrstr(n) && keystrval(n) == key) return gval(n);
-    if (gnext(n) == 0) /* a ROM table may hold a copy: table.c */
-      return l_unlikely(isreadonly(h))
-                 ? table_getshortstr(cast(Table *, h), cast(TString *, key))
-                 : luaO_nilobject;
+    if (gnext(n) == 0) return luaO_nilobject;
     n += gnext(n);
   }
 }
@@ -654,7 +651,8 @@ static l_noinline void pushclosure(lua_State *L, Proto *p, UpVal **encup,
                               : encup[uv[j].idx];
     ncl->upvals[j] = up;
     gc_objbarrier(L, ncl, up);
-  }  ccache_put(L, ncl); /* complete: it may be handed out again */
+  }
+  ccache_put(L, ncl); /* complete: it may be handed out again */
 }
 
 /* R(A)[first + j] := R(A + j), 1 <= j <= n, into the array part. */

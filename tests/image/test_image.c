@@ -5,7 +5,8 @@
 ** the mounted image keeps working; mutated images with a valid checksum
 ** either load and run safely or are refused; a reload cut at every byte
 ** leaves a mountable image; the region is sealed; native slots relocate
-** deterministically and mount in place.
+** deterministically and mount in place; ROM texts are references to the
+** ROM strings, and images built against other ROM strings are refused.
 */
 #include <signal.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include "str.h"
 
 static int passed, failed;
+static ImageRomSet romset; /* this build's ROM strings */
 
 static void check(int ok, const char *what, int line) {
   if (ok) {
@@ -164,8 +166,8 @@ static void test_messages(const char *other, size_t olen) {
   copy[0] = 'X';
   CHECK(reload(copy, olen, msg) == LFS_REFUSED && strstr(msg, "bad magic"));
   memcpy(copy, other, olen);
-  copy[8] = 2;
-  CHECK(reload(copy, olen, msg) == LFS_REFUSED && strstr(msg, "version 2"));
+  copy[8] = IMAGE_VERSION + 1;
+  CHECK(reload(copy, olen, msg) == LFS_REFUSED && strstr(msg, "version 3"));
   memcpy(copy, other, olen);
   copy[20] = IMAGE_CONFIG == IMAGE_CONFIG_SMALL ? IMAGE_CONFIG_DEFAULT
                                                 : IMAGE_CONFIG_SMALL;
@@ -428,7 +430,7 @@ static void test_native_hostile(const char *slot, size_t size) {
   size_t n, accepted = 0, ran = 0;
   for (n = 0; n < size; n++) {
     memcpy(copy, slot, size);
-    image_relocate(copy, (uintptr_t)copy);
+    image_relocate(copy, (uintptr_t)copy, romset.base);
     copy[n] ^= (char)0x41;
     if (n < offsetof(FlashHeader, headcrc) ||
         n >= offsetof(FlashHeader, headcrc) + 4)
@@ -445,14 +447,14 @@ static void test_native_hostile(const char *slot, size_t size) {
 static void test_native(const char *base, size_t blen) {
   size_t size, size2;
   char *a = native_of(base, blen, &size), *b = native_of(base, blen, &size2);
-  image_relocate(a, 0x08080000u);
-  image_relocate(b, 0x08080000u);
+  image_relocate(a, 0x08080000u, 0x08000200u);
+  image_relocate(b, 0x08080000u, 0x08000200u);
   CHECK(size == size2 && memcmp(a, b, size) == 0); /* deterministic */
   CHECK(image_checkslot(a, size) == NULL);
   CHECK(image_checkslot(a, size - 1) != NULL);
   CHECK(image_verifyslot(a) != NULL); /* built for another address */
   CHECK(lfs_mountat(a, size) != NULL);
-  image_relocate(a, (uintptr_t)a);
+  image_relocate(a, (uintptr_t)a, romset.base);
   CHECK(image_verifyslot(a) == NULL);
   CHECK(lfs_mountat(a, size) == NULL);
   CHECK(strcmp(eval(ALPHA), "42") == 0);
@@ -460,6 +462,168 @@ static void test_native(const char *base, size_t blen) {
   test_native_hostile(a, size);
   free(a);
   free(b);
+}
+
+/* --- ROM string references --------------------------------------------- */
+
+static uint32_t le32(const char *p) {
+  return image_getu32((const unsigned char *)p);
+}
+
+static void setle32(char *p, uint32_t v) {
+  int i;
+  for (i = 0; i < 4; i++) p[i] = (char)((v >> (8 * i)) & 0xff);
+}
+
+static size_t putvarint(char *p, uint64_t v) {
+  size_t n = 0;
+  do {
+    p[n++] = (char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+    v >>= 7;
+  } while (v != 0);
+  return n;
+}
+
+/*
+** The image with the string section rewritten: the first ROM reference
+** becomes reference 'index' (index >= 0), or a copy of its text (-1).
+** Offsets, length and checksum are made right: only that entry is wrong.
+*/
+static char *rewrite_romref(const char *img, size_t len, long index,
+                            size_t *newlen) {
+  uint32_t protosat = le32(img + 52), modulesat = le32(img + 56);
+  char *out = (char *)malloc(len + 64), *o = out + IMAGE_HEADERSIZE;
+  ImageCursor c;
+  int done = 0;
+  c.p = (const unsigned char *)img + IMAGE_HEADERSIZE;
+  c.end = (const unsigned char *)img + protosat;
+  memcpy(out, img, IMAGE_HEADERSIZE);
+  while (c.p < c.end) {
+    uint64_t v = 0;
+    image_getvarint(&c, &v);
+    if ((v & 1) && !done) {
+      const TString **list = (const TString **)malloc(
+          sizeof(TString *) * (image_romlist(NULL) + 1));
+      const TString *ts;
+      done = 1;
+      image_romlist(list);
+      ts = list[v >> 1];
+      free(list);
+      if (index >= 0) {
+        o += putvarint(o, 2 * (uint64_t)index + 1);
+      } else {
+        o += putvarint(o, 2 * (uint64_t)ts->shrlen);
+        memcpy(o, getstr(ts), ts->shrlen);
+        o += ts->shrlen;
+      }
+      continue;
+    }
+    o += putvarint(o, v);
+    if ((v & 1) == 0) {
+      memcpy(o, c.p, (size_t)(v >> 1));
+      o += v >> 1;
+      c.p += v >> 1;
+    }
+  }
+  CHECK(done);
+  memcpy(o, img + protosat, len - protosat);
+  *newlen = (size_t)(o - out) + (len - protosat);
+  setle32(out + 52, (uint32_t)(o - out));
+  setle32(out + 56, (uint32_t)(o - out) + (modulesat - protosat));
+  setle32(out + 16, (uint32_t)*newlen);
+  fixcrc(out, *newlen);
+  return out;
+}
+
+static const char *const rom_mods[] = {
+    "rep", "local t = {}\n"
+           "for k in pairs(string) do if k == 'format' then t[k] = 1 end end\n"
+           "local function format() return 'x' end\n"
+           "return t.format, rawequal(next(t), 'format'), format()",
+    NULL};
+
+#define ROMRUN "return select('#', node.LFS.rep()) .. ' ' .. \
+tostring(select(2, node.LFS.rep())) .. ' ' .. node.LFS.rep()"
+
+/* The image's "format" is the ROM string: one object, no RAM copy. */
+static void test_rom_identity(const char *img, size_t len) {
+  char msg[256];
+  lua_State *L;
+  CHECK(reload(img, len, msg) == LFS_LOADED);
+  L = moonlet_newstate(0);
+  lua_pushstring(L, "format");
+  CHECK(image_isromstring(tsvalue(L->top - 1), &romset));
+  lua_close(L);
+  CHECK(strcmp(eval(ROMRUN), "3 true 1") == 0);
+  CHECK(strcmp(eval(LIST), "rep") == 0); /* a module named by a ROM text */
+}
+
+/* Images built against another ROM set, or with a bad reference, are
+** refused with the reason; the mounted image stays. */
+static void test_rom_refused(const char *img, size_t len) {
+  char msg[256], *copy = (char *)malloc(len), *bad;
+  size_t blen;
+  memcpy(copy, img, len);
+  setle32(copy + 64, le32(copy + 64) ^ 1); /* fingerprint */
+  fixcrc(copy, len);
+  CHECK(reload(copy, len, msg) == LFS_REFUSED &&
+        strstr(msg, "another set of ROM strings") != NULL);
+  memcpy(copy, img, len);
+  setle32(copy + 60, le32(copy + 60) + 1); /* count */
+  fixcrc(copy, len);
+  CHECK(reload(copy, len, msg) == LFS_REFUSED &&
+        strstr(msg, "another set of ROM strings") != NULL);
+  bad = rewrite_romref(img, len, (long)romset.count, &blen);
+  CHECK(reload(bad, blen, msg) == LFS_REFUSED &&
+        strstr(msg, "bad ROM string reference") != NULL);
+  free(bad);
+  bad = rewrite_romref(img, len, (long)romset.count - 1, &blen);
+  CHECK(reload(bad, blen, msg) == LFS_LOADED); /* the last one is valid */
+  free(bad);
+  bad = rewrite_romref(img, len, -1, &blen);
+  CHECK(reload(bad, blen, msg) == LFS_REFUSED &&
+        strstr(msg, "copies a ROM string") != NULL);
+  free(bad);
+  CHECK(reload(img, len, msg) == LFS_LOADED);
+  free(copy);
+}
+
+/* A native slot points at the ROM strings: relocated with them, refused
+** where they are elsewhere or another set. */
+static void test_rom_native(const char *img, size_t len) {
+  size_t size;
+  char *a = native_of(img, len, &size);
+  FlashHeader *h = (FlashHeader *)a;
+  CHECK(h->romrefs > 0 && h->rombase == romset.base &&
+        h->romcount == romset.count);
+  image_relocate(a, 0x08080000u, 0x08000200u);
+  CHECK(h->rombase == 0x08000200u);
+  image_relocate(a, (uintptr_t)a, romset.base + 64);
+  CHECK(image_verifyslot(a) != NULL &&
+        strstr(image_verifyslot(a), "ROM strings") != NULL);
+  image_relocate(a, (uintptr_t)a, romset.base);
+  CHECK(image_verifyslot(a) == NULL);
+  CHECK(lfs_mountat(a, size) == NULL);
+  CHECK(strcmp(eval(ROMRUN), "3 true 1") == 0);
+  lfs_close();
+  h->romcrc ^= 1;
+  reseal(a, size);
+  CHECK(image_checkslot(a, size) != NULL &&
+        strstr(image_checkslot(a, size), "ROM strings") != NULL);
+  CHECK(lfs_mountat(a, size) != NULL);
+  free(a);
+}
+
+static void test_rom(void) {
+  size_t len;
+  char *img = image_of(rom_mods, NULL, &len);
+  CHECK(lfs_open(0, NULL) == NULL);
+  test_rom_identity(img, len);
+  test_rom_refused(img, len);
+  CHECK(strcmp(eval(ROMRUN), "3 true 1") == 0);
+  lfs_close();
+  test_rom_native(img, len);
+  free(img);
 }
 
 static void test_dumpstrings(void) {
@@ -483,8 +647,10 @@ static void test_dumpstrings(void) {
 
 int main(void) {
   size_t blen, olen;
-  char *base = image_of(base_mods, NULL, &blen);
-  char *other = image_of(other_mods, NULL, &olen);
+  char *base, *other;
+  image_romset(&romset);
+  base = image_of(base_mods, NULL, &blen);
+  other = image_of(other_mods, NULL, &olen);
   test_roundtrip(base, blen);
   test_deterministic(base, blen);
   test_truncated_flipped(other, olen);
@@ -499,6 +665,7 @@ int main(void) {
   test_powercut(base, blen, other, olen);
   lfs_close();
   test_native(base, blen);
+  test_rom();
   test_dumpstrings();
   lfs_close();
   free(base);

@@ -17,6 +17,7 @@ FWBIG=${FWBIG:-build/mcu/fw-bigstack.elf}
 MKBOOT=${MKBOOT:-build/mcu/mkboot}
 MOONLETC=${MOONLETC:-build/small-m32/moonletc}
 QEMU=${QEMU:-qemu-system-arm}
+NM=${NM:-arm-none-eabi-nm}
 BUDGET=tests/mcu/budget
 BOOT_ADDR=0x08080000
 SLOT_ADDR=0x080A0000
@@ -198,7 +199,7 @@ run_script() {
   mode=src
   run_mode "$t" "$heap" "$rule"
   mode=img
-  if ! "$MOONLETC" -f -a $SLOT_ADDR -o "$tmp/slot.bin" "$t" >"$tmp/raw" 2>&1; then
+  if ! "$MOONLETC" -f -a $SLOT_ADDR -r "$ROM_ADDR" -o "$tmp/slot.bin" "$t" >"$tmp/raw" 2>&1; then
     # a script whose expected output is its own compile error has no image
     { sed 's/^moonletc: /moonlet: /' "$tmp/raw"; echo "[exit status 1]"; } >"$tmp/out"
     if matches; then
@@ -234,6 +235,17 @@ selftest() {
 for f in "$FW" "$FWBIG" "$MKBOOT" "$MOONLETC"; do
   [ -f "$f" ] || { echo "missing $f: make test-mcu builds it"; echo "0 passed, 1 failed"; exit 1; }
 done
+# A slot points at the firmware's ROM strings (moonletc -r): both
+# firmwares have them at one address (only their stacks differ).
+romaddr() {
+  "$NM" "$1" | awk '$3 == "ml_romstrings" { print "0x" $1 }'
+}
+ROM_ADDR=$(romaddr "$FW")
+if [ -z "$ROM_ADDR" ] || [ "$ROM_ADDR" != "$(romaddr "$FWBIG")" ]; then
+  echo "no common address of ml_romstrings in $FW and $FWBIG"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 cap=$(capacity "$FW")
 capbig=$(capacity "$FWBIG")
 [ -n "$cap" ] || { echo "the firmware does not start in $QEMU"; echo "0 passed, 1 failed"; exit 1; }
