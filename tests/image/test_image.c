@@ -573,6 +573,7 @@ static void test_rom_refused(const char *img, size_t len) {
   fixcrc(copy, len);
   CHECK(reload(copy, len, msg) == LFS_REFUSED &&
         strstr(msg, "another set of ROM strings") != NULL);
+  CHECK(strcmp(eval(ROMRUN), "3 true 1") == 0); /* the mounted one stays */
   bad = rewrite_romref(img, len, (long)romset.count, &blen);
   CHECK(reload(bad, blen, msg) == LFS_REFUSED &&
         strstr(msg, "bad ROM string reference") != NULL);
