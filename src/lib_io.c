@@ -113,10 +113,22 @@ static int check_mode(const char *mode) {
   return strspn(mode, "b") == strlen(mode);
 }
 
-/* The default file findex (IO_INPUT or IO_OUTPUT), pushed and checked open. */
+static void create_std_file(lua_State *L, int i);
+
+/* Pushes the default file findex (IO_INPUT or IO_OUTPUT): at first the
+** standard input or output, made on first use. */
+static void push_default(lua_State *L, const char *findex) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, findex) != LUA_TNIL) return;
+  lua_pop(L, 1);
+  create_std_file(L, strcmp(findex, IO_INPUT) == 0 ? 0 : 1);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, findex);
+}
+
+/* The default file findex, pushed and checked open. */
 static FILE *get_io_file(lua_State *L, const char *findex) {
   LStream *p;
-  lua_getfield(L, LUA_REGISTRYINDEX, findex);
+  push_default(L, findex);
   p = (LStream *)lua_touserdata(L, -1);
   if (is_closed(p))
     luaL_error(L, "standard %s file is closed", findex + strlen(IO_PREFIX));
@@ -325,7 +337,7 @@ static int io_lines(lua_State *L) {
   int toclose;
   if (lua_isnone(L, 1)) lua_pushnil(L);
   if (lua_isnil(L, 1)) { /* the default input, left open */
-    lua_getfield(L, LUA_REGISTRYINDEX, IO_INPUT);
+    push_default(L, IO_INPUT);
     lua_replace(L, 1);
     to_file(L);
     toclose = 0;
@@ -427,7 +439,7 @@ static int f_close(lua_State *L) {
 }
 
 static int io_close(lua_State *L) {
-  if (lua_isnone(L, 1)) lua_getfield(L, LUA_REGISTRYINDEX, IO_OUTPUT);
+  if (lua_isnone(L, 1)) push_default(L, IO_OUTPUT);
   return f_close(L);
 }
 
@@ -489,7 +501,7 @@ static int g_iofile(lua_State *L, const char *f, const char *mode) {
     }
     lua_setfield(L, LUA_REGISTRYINDEX, f);
   }
-  lua_getfield(L, LUA_REGISTRYINDEX, f);
+  push_default(L, f);
   return 1;
 }
 
@@ -529,16 +541,16 @@ static int f_flush(lua_State *L) {
 
 /* ---------------------------------------------------------------------- */
 
+static const char *const std_names[] = {"stdin", "stdout", "stderr", NULL};
+
 /* io.stdin, io.stdout, io.stderr: the registry's "_IO_stdin"... (io is a
 ** ROM table, and this is the __index of its metatable). */
 static int io_index(lua_State *L) {
-  static const char *const names[] = {"stdin", "stdout", "stderr", NULL};
   const char *k = lua_tostring(L, 2);
   int i;
-  for (i = 0; k != NULL && names[i] != NULL; i++) {
-    if (strcmp(k, names[i]) == 0) {
-      lua_pushfstring(L, IO_PREFIX "%s", k);
-      lua_rawget(L, LUA_REGISTRYINDEX);
+  for (i = 0; k != NULL && std_names[i] != NULL; i++) {
+    if (strcmp(k, std_names[i]) == 0) {
+      create_std_file(L, i);
       return 1;
     }
   }
@@ -548,38 +560,35 @@ static int io_index(lua_State *L) {
 /* io's functions and the methods of files are ROM tables (lib_rom.h). */
 #include "rom_io.inc"
 
-/* The metatable of files is per state (the registry's LUA_FILEHANDLE), in
-** RAM; its __index, the methods, is in ROM. */
-static void create_meta(lua_State *L) {
-  luaL_newmetatable(L, LUA_FILEHANDLE);
-  moonlet_pushrotable(L, &ml_rt_iofile);
-  lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, f_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, f_tostring);
-  lua_setfield(L, -2, "__tostring");
-  lua_pop(L, 1);
-}
-
-/* The registry's IO_PREFIX fname (io[fname]) for f, also the default
-** file k when k is not NULL. */
-static void create_std_file(lua_State *L, FILE *f, const char *k,
-                            const char *fname) {
-  LStream *p = new_prefile(L);
-  p->f = f;
-  p->closef = &io_noclose;
-  if (k != NULL) {
-    lua_pushvalue(L, -1);
-    lua_setfield(L, LUA_REGISTRYINDEX, k);
+/*
+** Pushes standard file i (0 stdin, 1 stdout, 2 stderr), the registry's
+** "_IO_stdin"...: made on first use, so that a state that never uses io
+** does not pay for the three.
+*/
+static void create_std_file(lua_State *L, int i) {
+  LStream *p;
+  lua_pushfstring(L, IO_PREFIX "%s", std_names[i]);
+  lua_pushvalue(L, -1);
+  if (lua_rawget(L, LUA_REGISTRYINDEX) != LUA_TNIL) {
+    lua_remove(L, -2);
+    return;
   }
-  lua_setfield(L, LUA_REGISTRYINDEX, fname);
+  lua_pop(L, 1);
+  p = new_prefile(L);
+  p->f = i == 0 ? stdin : i == 1 ? stdout : stderr;
+  p->closef = &io_noclose;
+  lua_pushvalue(L, -1);
+  lua_insert(L, -3); /* file, name, file */
+  lua_rawset(L, LUA_REGISTRYINDEX);
 }
 
+/* The metatable of files is in ROM too: the registry's "FILE*" is it. */
 LUAMOD_API int luaopen_io(lua_State *L) {
-  create_meta(L);
-  create_std_file(L, stdin, IO_INPUT, IO_PREFIX "stdin");
-  create_std_file(L, stdout, IO_OUTPUT, IO_PREFIX "stdout");
-  create_std_file(L, stderr, NULL, IO_PREFIX "stderr");
+  if (lua_getfield(L, LUA_REGISTRYINDEX, LUA_FILEHANDLE) == LUA_TNIL) {
+    moonlet_pushrotable(L, &ml_rt_filemeta);
+    lua_setfield(L, LUA_REGISTRYINDEX, LUA_FILEHANDLE);
+  }
+  lua_pop(L, 1);
   moonlet_pushrotable(L, &ml_rt_io);
   return 1;
 }

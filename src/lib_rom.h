@@ -26,7 +26,8 @@
   G(node, node) G(node, egc) G(lfs, LFS) G(lfs, LFSmeta) \
   G(string, string) G(string, strmeta) \
   G(table, table) G(math, math) G(utf8, utf8) G(coroutine, coroutine) \
-  G(os, os) G(io, io) G(io, iometa) G(io, iofile) G(debug, debug)
+  G(os, os) G(io, io) G(io, iometa) G(io, iofile) G(io, filemeta) \
+  G(debug, debug)
 
 /*
 ** Strings that every state makes: the reserved words and metamethod names
@@ -147,7 +148,10 @@
   X(F, type, io_type) X(F, write, io_write)
 #define ML_ROM_iometa(X) X(F, __index, io_index)
 
-/* The methods of files (the __index of their RAM metatable). */
+/* The metatable of files (the registry's "FILE*") and their methods. */
+#define ML_ROM_filemeta(X) \
+  X(T, __index, iofile) X(F, __gc, f_gc) X(F, __tostring, f_tostring) \
+  X(S, __name, "FILE*")
 #define ML_ROM_iofile(X) \
   X(F, close, f_close) X(F, flush, f_flush) X(F, lines, f_lines) \
   X(F, read, f_read) X(F, seek, f_seek) X(F, setvbuf, f_setvbuf) \

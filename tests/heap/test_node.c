@@ -118,7 +118,8 @@ static void test_open_order(void) {
 
 static void test_objects(void) {
   lua_State *L = newstate(0);
-  CHECK(ok(L, "it = string.gmatch('ab', '.') local mt = {__name = 'Point'} "
+  CHECK(ok(L, "std = {io.stdin, io.stdout, io.stderr} "
+              "it = string.gmatch('ab', '.') local mt = {__name = 'Point'} "
               "pts = {} for i = 1, 10 do pts[i] = setmetatable({x = i}, mt) end "
               "collectgarbage() o = node.objects()"));
   CHECK(eval(L, "o.names.Point.count") == 10);
