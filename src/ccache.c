@@ -1,21 +1,26 @@
 /*
-** ccache.c: the closure cache (see ccache.h), direct-mapped. An entry is
-** only a closure: its proto is the key. A cached closure never outlives
-** the atomic phase that found it dead, so it is never freed while cached,
-** and neither is its proto (the closure marks it): a new proto at a freed
-** proto's address can not meet a stale entry.
+** ccache.c: the closure cache (see ccache.h): sets of two entries, the
+** most recently used first. An entry is only a closure: its proto is the
+** key. A cached closure never outlives the atomic phase that found it
+** dead, so it is never freed while cached, and neither is its proto (the
+** closure marks it): a new proto at a freed proto's address can not meet
+** a stale entry.
 */
 #include "ccache.h"
 
 #include "gc.h"
 #include "state.h"
 
-/* From the proto's offset in its 4 KB page only: heap regions and flash
-** are page-aligned, so which closures share a slot (and so whether `f()
-** == f()`) does not change from run to run with where the heap lands. */
-static unsigned int slotof(const Proto *p) {
+#define NSETS (ML_CLOSURE_CACHE / 2)
+
+/* From the proto's offset in its 4 KB page only: heap regions and the
+** flash region usually start on a page (mmap, a linker-placed array), so
+** which protos share a set, and so whether `f() == f()` holds, does not
+** change from run to run with where the heap lands (ASLR). */
+static LClosure **setof(global_State *g, const Proto *p) {
   uint32_t a = (uint32_t)((uintptr_t)p & 0xfff) >> 3;
-  return (unsigned int)((a * 2654435761u) >> 16) & (ML_CLOSURE_CACHE - 1);
+  unsigned int s = (unsigned int)((a * 2654435761u) >> 16) & (NSETS - 1);
+  return &g->ccache[2 * s];
 }
 
 /*
@@ -24,22 +29,36 @@ static unsigned int slotof(const Proto *p) {
 ** stack, and a live open one is the only one of its slot); one from the
 ** enclosing function must be the same object.
 */
-LClosure *ccache_get(lua_State *L, const Proto *p, UpVal **encup,
-                     StkId base) {
-  LClosure *c = G(L)->ccache[slotof(p)];
+static int matches(const LClosure *c, const Proto *p, UpVal **encup,
+                   StkId base) {
   const Upvaldesc *uv = p->upvalues;
   int j;
-  if (c == NULL || c->p != p) return NULL;
+  if (c == NULL || c->p != p) return 0;
   for (j = 0; j < p->sizeupvalues; j++) {
-    UpVal *up = c->upvals[j];
+    const UpVal *up = c->upvals[j];
     if (uv[j].instack ? up->v != base + uv[j].idx : up != encup[uv[j].idx])
-      return NULL;
+      return 0;
   }
+  return 1;
+}
+
+LClosure *ccache_get(lua_State *L, const Proto *p, UpVal **encup,
+                     StkId base) {
+  LClosure **set = setof(G(L), p);
+  LClosure *c = set[0];
+  if (matches(c, p, encup, base)) return c;
+  c = set[1];
+  if (!matches(c, p, encup, base)) return NULL;
+  set[1] = set[0];
+  set[0] = c;
   return c;
 }
 
+/* Replaces the entry of its proto if the set has one, else the older. */
 void ccache_put(lua_State *L, LClosure *cl) {
-  G(L)->ccache[slotof(cl->p)] = cl;
+  LClosure **set = setof(G(L), cl->p);
+  if (set[0] == NULL || set[0]->p != cl->p) set[1] = set[0];
+  set[0] = cl;
 }
 
 void ccache_clear(global_State *g) {

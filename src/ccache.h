@@ -9,8 +9,8 @@
 
 #include "object.h"
 
-#if ML_CLOSURE_CACHE < 1 || (ML_CLOSURE_CACHE & (ML_CLOSURE_CACHE - 1)) != 0
-#error "ML_CLOSURE_CACHE must be a power of two"
+#if ML_CLOSURE_CACHE < 2 || (ML_CLOSURE_CACHE & (ML_CLOSURE_CACHE - 1)) != 0
+#error "ML_CLOSURE_CACHE must be a power of two, at least 2"
 #endif
 
 struct global_State;
