@@ -615,6 +615,30 @@ static void test_rom_native(const char *img, size_t len) {
   free(a);
 }
 
+/* A flash file written by a run whose ROM strings were elsewhere (a
+** position-independent executable): the next start moves its ROM
+** pointers to this run's and mounts it. */
+static void test_rom_flashfile(const char *img, size_t len) {
+  char path[] = "/tmp/moonlet-romflash-XXXXXX", msg[256], *data;
+  int fd = mkstemp(path);
+  size_t flen;
+  FlashHeader *h;
+  close(fd);
+  CHECK(lfs_open(0, path) == NULL);
+  CHECK(reload(img, len, msg) == LFS_LOADED);
+  lfs_close();
+  data = readall(path, &flen);
+  h = (FlashHeader *)data; /* the first reload writes slot 0 */
+  CHECK(h->romrefs > 0);
+  image_relocate(data, h->base, romset.base + 4096);
+  writeall(path, data, flen);
+  CHECK(lfs_open(0, path) == NULL);
+  CHECK(strcmp(eval(ROMRUN), "3 true 1") == 0);
+  lfs_close();
+  free(data);
+  remove(path);
+}
+
 static void test_rom(void) {
   size_t len;
   char *img = image_of(rom_mods, NULL, &len);
@@ -624,6 +648,7 @@ static void test_rom(void) {
   CHECK(strcmp(eval(ROMRUN), "3 true 1") == 0);
   lfs_close();
   test_rom_native(img, len);
+  test_rom_flashfile(img, len);
   free(img);
 }
 
