@@ -48,6 +48,7 @@ typedef struct Options {
   int flash_first;   /* --flash-first */
   int heap_map;       /* --heap-map: the heap map at exit and at out of memory */
   int heap_histogram; /* --heap-histogram: the objects by type at exit */
+  int rom_readonly;   /* --rom-readonly: writes into ROM libraries raise */
 } Options;
 
 enum { OPT_HEAP, OPT_IMAGE, OPT_FLASH, OPT_FLASHFILE, OPT_FLASHSTOP,
@@ -90,7 +91,8 @@ static void print_usage(const Options *o) {
       "  --flash-file file  keep the flash in 'file' across runs\n"
       "  --flash-stop n  cut the power after n bytes of flash writes\n"
       "  --flash-first  run the script's module from flash, if it is there\n"
-      "  --dump-strings file  write the strings in RAM at exit as a module\n",
+      "  --dump-strings file  write the strings in RAM at exit as a module\n"
+      "  --rom-readonly  writes into the ROM libraries raise an error\n",
       progname);
 }
 
@@ -121,6 +123,10 @@ static int long_option(Options *o, char **argv, int *i) {
   const char *eq = strchr(a, '=');
   if (strcmp(a, "--flash-first") == 0) {
     o->flash_first = 1;
+    return 1;
+  }
+  if (strcmp(a, "--rom-readonly") == 0) {
+    o->rom_readonly = 1;
     return 1;
   }
   if (strcmp(a, "--heap-map") == 0 || strcmp(a, "--heap-histogram") == 0) {
@@ -537,6 +543,7 @@ static int protected_main(lua_State *L) {
     lua_setfield(L, LUA_REGISTRYINDEX, "LUA_NOENV");
   }
   luaL_openlibs(L);
+  moonlet_setromreadonly(L, o->rom_readonly);
   create_arg_table(L, argv, argc, o->script);
   if (!(o->flags & HAS_E) && handle_luainit(L) != LUA_OK)
     return 0;

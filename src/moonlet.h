@@ -135,9 +135,17 @@ int moonlet_lfs_get(lua_State *L, const char *name);
 
 /*
 ** Pushes a read-only table built at compile time (a 'const Table' that
-** tools/romgen generated: docs/rom-tables.md). It costs no RAM; writing
-** into it raises "attempt to modify a read-only table".
+** tools/romgen generated: docs/rom-tables.md). It costs no RAM until a
+** program writes into it: what is written goes to a RAM overlay.
 */
 void moonlet_pushrotable(lua_State *L, const void *t);
+
+/*
+** With 'on', writes into ROM tables raise "attempt to modify a read-only
+** table" (a library patched by mistake is caught, and costs no RAM),
+** except into _G, package, package.loaded and package.preload, which a
+** program must be able to change. Off by default (as lua5.3 behaves).
+*/
+void moonlet_setromreadonly(lua_State *L, int on);
 
 #endif

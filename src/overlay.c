@@ -10,6 +10,8 @@
 #include "overlay.h"
 
 #include "gc.h"
+#include "moonlet.h"
+#include "rom_gen.h"
 #include "table.h"
 #include "vm.h"
 
@@ -62,12 +64,24 @@ const TValue *overlay_getint(global_State *g, Table *t, lua_Integer key) {
   return table_getint(t, key);
 }
 
+/* The ROM tables a program must be able to write (moonlet_setromreadonly). */
+static int alwayswritable(const Table *t) {
+  return t == &ml_rt__G || t == &ml_rt_loaded || t == &ml_rt_package ||
+         t == &ml_rt_preload;
+}
+
+void moonlet_setromreadonly(lua_State *L, int on) {
+  G(L)->romreadonly = cast_byte(on != 0);
+}
+
 /* The overlay of t, made on the first write. */
 static Table *getoverlay(lua_State *L, Table *t) {
   global_State *g = G(L);
-  Table *ram = overlay_find(g, t);
+  Table *ram;
   TValue k;
   TValue *slot;
+  if (g->romreadonly && !alwayswritable(t)) table_readonlyerror(L);
+  ram = overlay_find(g, t);
   if (ram != NULL) return ram;
   if (g->overlays == NULL) g->overlays = table_new(L); /* a root */
   ram = table_new(L);

@@ -191,6 +191,7 @@ static void init_global(global_State *g, lua_State *L, Heap *h, lua_Alloc f,
   for (i = 0; i < TM_N; i++) g->tmname[i] = NULL;
   for (i = 0; i < LUA_NUMTAGS; i++) g->mt[i] = NULL;
   g->overlays = NULL;
+  g->romreadonly = 0;
   for (i = 0; i < ML_OVL_CACHE; i++) g->ovl_rom[i] = NULL;
 }
 

@@ -91,6 +91,7 @@ typedef struct global_State {
   TString *tmname[TM_N];
   struct Table *mt[LUA_NUMTAGS]; /* metatables of the basic types */
   struct Table *overlays; /* ROM table -> its RAM overlay (overlay.c) */
+  lu_byte romreadonly;    /* moonlet_setromreadonly */
   const struct Table *ovl_rom[ML_OVL_CACHE]; /* recent lookups, */
   struct Table *ovl_ram[ML_OVL_CACHE];       /* and their results */
 } global_State;
