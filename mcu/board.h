@@ -40,10 +40,10 @@ void semihost_write0(const char *s);
 
 /* --- arena.c: the Lua arena and newlib's own pool ---------------------- */
 
-/* Bytes the linker left for the Lua arena (the rest of RAM). */
+/* The Lua arena (the rest of RAM, placed by the linker): its start and
+** bytes, for moonlet_newstatearena. */
+void *arena_base(void);
 size_t arena_capacity(void);
-/* The arena size the next moonlet_newstate may get (0: capacity). */
-void arena_setlimit(size_t bytes);
 /* Highest use of newlib's pool (stdio, dtoa), in bytes. */
 size_t arena_libcpeak(void);
 

@@ -1,8 +1,9 @@
 /*
 ** main.c: the firmware's program. It reads the boot record in flash, makes
-** a state whose heap is the arena, and runs the record's chunk, or the
-** script's module in the flash image mounted in place, as `moonlet script`
-** would: same messages, same exit status, so outputs compare as they are.
+** a state in the arena the linker placed (its heap, used in place), and
+** runs the record's chunk, or the script's module in the flash image
+** mounted in place, as `moonlet script` would: same messages, same exit
+** status, so outputs compare as they are.
 */
 #include <stdint.h>
 #include <stdio.h>
@@ -176,8 +177,7 @@ int main(void) {
             (unsigned long)heap, (unsigned long)arena_capacity());
     return EXIT_BOOT;
   }
-  arena_setlimit(heap);
-  if ((L = moonlet_newstate(heap)) == NULL) {
+  if ((L = moonlet_newstatearena(arena_base(), heap)) == NULL) {
     message("cannot create state: not enough memory");
     return 1;
   }

@@ -20,6 +20,18 @@
 */
 lua_State *moonlet_newstate(size_t heap_cap);
 
+/*
+** A new state whose heap is the caller's block [mem, mem + size): a
+** static array or a region the linker placed. Everything the state
+** allocates lives there (a few bytes at the start align it and hold a
+** descriptor); it never grows, and running out of it raises "not enough
+** memory". Nothing outside the block is written, and no other memory is
+** taken. The block stays the caller's: it must outlive the state, and
+** after lua_close it may be used again. NULL if the block is too small
+** for a state.
+*/
+lua_State *moonlet_newstatearena(void *mem, size_t size);
+
 /* Heap block kinds, for reports. */
 #define MOONLET_NTAGS 13
 const char *moonlet_tagname(int tag);

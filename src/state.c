@@ -11,6 +11,7 @@
 
 #include "state.h"
 
+#include "arena.h"
 #include "call.h"
 #include "ccache.h"
 #include "debuginfo.h"
@@ -269,6 +270,13 @@ lua_State *moonlet_newstate(size_t heap_cap) {
   Heap *h = heap_create(l_alloc, NULL, heap_cap);
   if (h == NULL) return NULL;
   return newstate(h, l_alloc, NULL);
+}
+
+lua_State *moonlet_newstatearena(void *mem, size_t size) {
+  size_t cap = 0;
+  void *ud = arena_init(mem, size, &cap);
+  Heap *h = ud != NULL ? heap_create(arena_alloc, ud, cap) : NULL;
+  return h != NULL ? newstate(h, arena_alloc, ud) : NULL;
 }
 
 /*
