@@ -8,10 +8,22 @@
 MCU_CC = arm-none-eabi-gcc
 MCU_SIZE = arm-none-eabi-size
 MCU_ARCH = -mcpu=cortex-m4 -mthumb -mfloat-abi=soft
+# Nested C calls and parser levels before "C stack overflow" / "too many C
+# levels" (LUAI_MAXCCALLS; 200 on the desktop). Measured on the device
+# (stack high-water mark, tests/errors/cstack_*.lua): a level costs the C
+# stack 96-143 bytes in the parser, 120-350 through __index, tostring,
+# sort or resume, and up to 808 through string.gsub with a Lua callback
+# (its buffer and match state). The pattern matcher's own recursion costs
+# 28 bytes a level: 100 levels (the official pm.lua needs 80). At these
+# limits the deepest C chain, error handling and a 100-level pattern at its
+# bottom take 27.7 KB of the 32 KB stack (tests/errors/cstack_limit.lua).
+MCU_MAXCCALLS = 32
+MCU_MAXMATCHDEPTH = 100
 MCU_CFLAGS = -std=c11 -Wall -Wextra -Os -g -DML_SMALL=1 $(MCU_ARCH) \
+  -DLUAI_MAXCCALLS=$(MCU_MAXCCALLS) -DLUAI_MAXMATCHDEPTH=$(MCU_MAXMATCHDEPTH) \
   -ffunction-sections -fdata-sections -Isrc -Imcu -I$(ROMGEN_DIR)
 # Full newlib, not nano: nano's libc calls malloc() itself (reent data),
-# and on the board malloc hands out the Lua arena and nothing else.
+# and on the board malloc has no heap at all (mcu/arena.c).
 MCU_LDFLAGS = $(MCU_ARCH) -specs=rdimon.specs -nostartfiles \
   -T mcu/netduinoplus2.ld -Wl,--gc-sections
 # The C stack of the firmware; the tests that need more (deep C recursion)
@@ -28,7 +40,7 @@ QEMU_ARM = qemu-system-arm
 .PHONY: mcu test-mcu esp8266-size
 mcu: build/mcu/fw.elf build/mcu/fw-bigstack.elf build/mcu/mkboot
 
-build/mcu/obj/%.o: %.c $(wildcard src/*.h) $(wildcard mcu/*.h) $(ROMGEN_OUT)
+build/mcu/obj/%.o: %.c $(wildcard src/*.h) $(wildcard mcu/*.h) $(ROMGEN_OUT) mcu/mcu.mk
 	@mkdir -p $(dir $@)
 	$(MCU_CC) $(MCU_CFLAGS) -c $< -o $@
 

@@ -184,7 +184,7 @@ static int str_dump(lua_State *L) {
 
 #define L_ESC '%'
 #define MAXCAPTURES 32
-#define MAXMATCHDEPTH LUAI_MAXCCALLS
+#define MAXMATCHDEPTH LUAI_MAXMATCHDEPTH
 #define CAP_UNFINISHED (-1)
 #define CAP_POSITION (-2)
 

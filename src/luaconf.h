@@ -100,11 +100,20 @@
 
 /*
 ** LUAI_MAXCCALLS: nested C calls (and syntactic nesting) before "C stack
-** overflow". Each level costs the C stack about 200-400 bytes on a
-** Cortex-M4, so a device build with a small stack sets it lower.
+** overflow". A level costs a Cortex-M4's C stack 96 to 808 bytes, so a
+** device build with a small stack sets it lower (mcu/mcu.mk: 32).
 */
 #ifndef LUAI_MAXCCALLS
 #define LUAI_MAXCCALLS 200
+#endif
+
+/*
+** LUAI_MAXMATCHDEPTH: recursion of the pattern matcher (one level per
+** quantifier or capture item) before "pattern too complex"; about 28
+** bytes of C stack a level on a Cortex-M4.
+*/
+#ifndef LUAI_MAXMATCHDEPTH
+#define LUAI_MAXMATCHDEPTH 200
 #endif
 
 /* Limits. */

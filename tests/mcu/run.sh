@@ -3,8 +3,9 @@
 # netduinoplus2, firmware $FW) with a 40 KB heap, each twice: compiled on
 # the device from source ([src]), and from a flash image built by
 # $MOONLETC and mounted in place ([img]). Each output must equal the
-# desktop small build's expectation. Then checks that the fault guards
-# (MPU, stack guard) catch what they must. Ends with "N passed, N failed".
+# desktop small build's expectation (<name>.mcu.expected where the device
+# differs by design: its LUAI_MAXCCALLS, mcu/mcu.mk). Then checks that the
+# fault guards (MPU, stack guard) catch what they must. Ends with "N passed, N failed".
 #  - tests/{lang,lib,errors,gc,heap}/*.lua, except those tests/mcu/budget
 #    marks "skip". A first line "-- args: --heap SIZE" sets the heap; other
 #    interpreter options can not be given to the device (skipped).
@@ -167,6 +168,7 @@ run_script() {
   t=$1
   exp=${t%.lua}.expected
   [ -f "${t%.lua}.small.expected" ] && exp=${t%.lua}.small.expected
+  [ -f "${t%.lua}.mcu.expected" ] && exp=${t%.lua}.mcu.expected
   rule=$(awk -v t="$t" '$1 == t { $1 = ""; print substr($0, 2) }' "$BUDGET")
   mode=all
   if [ ! -f "$exp" ]; then
