@@ -25,10 +25,11 @@ lua_State *moonlet_newstate(size_t heap_cap);
 ** static array or a region the linker placed. Everything the state
 ** allocates lives there (a few bytes at the start align it and hold a
 ** descriptor); it never grows, and running out of it raises "not enough
-** memory". Nothing outside the block is written, and no other memory is
-** taken. The block stays the caller's: it must outlive the state, and
-** after lua_close it may be used again. NULL if the block is too small
-** for a state.
+** memory". Nothing outside the block is written, and no Lua object is
+** put anywhere else (only node.LFS.reload of an image file, a flash
+** store's job, reads the file through malloc). The block stays the
+** caller's: it must outlive the state, and after lua_close it may be used
+** again. NULL if the block is too small for a state.
 */
 lua_State *moonlet_newstatearena(void *mem, size_t size);
 
