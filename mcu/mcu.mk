@@ -9,18 +9,22 @@ MCU_CC = arm-none-eabi-gcc
 MCU_SIZE = arm-none-eabi-size
 MCU_ARCH = -mcpu=cortex-m4 -mthumb -mfloat-abi=soft
 # Nested C calls and parser levels before "C stack overflow" / "too many C
-# levels" (LUAI_MAXCCALLS; 200 on the desktop). Measured on the device
-# (stack high-water mark, tests/errors/cstack_*.lua): a level costs the C
-# stack 96-143 bytes in the parser, 120-350 through __index, tostring,
-# sort or resume, and up to 808 through string.gsub with a Lua callback
-# (its buffer and match state). The pattern matcher's own recursion costs
-# 28 bytes a level: 100 levels (the official pm.lua needs 80). At these
-# limits the deepest C chain, error handling and a 100-level pattern at its
-# bottom take 27.7 KB of the 32 KB stack (tests/errors/cstack_limit.lua).
-MCU_MAXCCALLS = 32
+# levels" (LUAI_MAXCCALLS, 200 on the desktop, where each counts 1).
+# Measured on the device (stack high-water mark, tests/errors/cstack_*.lua):
+# a parser level costs the C stack 96-143 bytes, a C call 120-350 through
+# __index, tostring, sort or resume, and up to 808 through string.gsub with
+# a Lua callback (its buffer and match state). So a C call counts 5
+# (ML_CCALL_COST): 30 nested C calls, or 150 parser levels (21 KB). The
+# pattern matcher's own recursion costs 28 bytes a level: 100 levels (the
+# official pm.lua needs 80). At these limits the deepest C chain, error
+# handling and a 100-level pattern at its bottom stay within the 32 KB
+# stack (tests/errors/cstack_limit.lua).
+MCU_MAXCCALLS = 150
+MCU_CCALL_COST = 5
 MCU_MAXMATCHDEPTH = 100
 MCU_CFLAGS = -std=c11 -Wall -Wextra -Os -g -DML_SMALL=1 $(MCU_ARCH) \
-  -DLUAI_MAXCCALLS=$(MCU_MAXCCALLS) -DLUAI_MAXMATCHDEPTH=$(MCU_MAXMATCHDEPTH) \
+  -DLUAI_MAXCCALLS=$(MCU_MAXCCALLS) -DML_CCALL_COST=$(MCU_CCALL_COST) \
+  -DLUAI_MAXMATCHDEPTH=$(MCU_MAXMATCHDEPTH) \
   -ffunction-sections -fdata-sections -Isrc -Imcu -I$(ROMGEN_DIR)
 # Full newlib, not nano: nano's libc calls malloc() itself (reent data),
 # and on the board malloc has no heap at all (mcu/arena.c).

@@ -375,17 +375,19 @@ static void execute_fresh(lua_State *L) {
   vm_execute(L);
 }
 
+/* Past the limit: an error, then room for its handlers (an eighth more). */
 static void stackerror(lua_State *L) {
-  if (L->nCcalls == LUAI_MAXCCALLS)
+  if (L->nCcalls < LUAI_MAXCCALLS + ML_CCALL_COST)
     dbg_runerror(L, "C stack overflow");
   else if (L->nCcalls >= LUAI_MAXCCALLS + (LUAI_MAXCCALLS >> 3))
     call_throw(L, LUA_ERRERR); /* overflow while handling the overflow */
 }
 
 void call_call(lua_State *L, StkId func, int nresults) {
-  if (++L->nCcalls >= LUAI_MAXCCALLS) stackerror(L);
+  L->nCcalls += ML_CCALL_COST;
+  if (L->nCcalls >= LUAI_MAXCCALLS) stackerror(L);
   if (!call_precall(L, func, nresults)) execute_fresh(L);
-  L->nCcalls--;
+  L->nCcalls -= ML_CCALL_COST;
 }
 
 void call_callnoyield(lua_State *L, StkId func, int nresults) {
@@ -521,7 +523,8 @@ LUA_API int lua_resume(lua_State *L, lua_State *from, int nargs) {
   } else if (L->status != LUA_YIELD) {
     return resume_error(L, "cannot resume dead coroutine", nargs);
   }
-  L->nCcalls = (from != NULL) ? cast(unsigned short, from->nCcalls + 1) : 1;
+  L->nCcalls = cast(unsigned short,
+                    (from != NULL ? from->nCcalls : 0) + ML_CCALL_COST);
   if (L->nCcalls >= LUAI_MAXCCALLS)
     return resume_error(L, "C stack overflow", nargs);
   L->nny = 0; /* yields allowed */
@@ -534,7 +537,7 @@ LUA_API int lua_resume(lua_State *L, lua_State *from, int nargs) {
     L->ci->top = L->top;
   }
   L->nny = oldnny;
-  L->nCcalls--;
+  L->nCcalls -= ML_CCALL_COST;
   return status;
 }
 

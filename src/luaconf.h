@@ -99,12 +99,17 @@
 #endif
 
 /*
-** LUAI_MAXCCALLS: nested C calls (and syntactic nesting) before "C stack
-** overflow". A level costs a Cortex-M4's C stack 96 to 808 bytes, so a
-** device build with a small stack sets it lower (mcu/mcu.mk: 32).
+** LUAI_MAXCCALLS: nested C calls and syntactic nesting before "C stack
+** overflow" / "too many C levels". A parser level counts 1 and a C call
+** ML_CCALL_COST: on a Cortex-M4 a parser level costs 96 to 143 bytes of C
+** stack and a C call up to 808, so a device with a small stack counts C
+** calls more (mcu/mcu.mk) and still compiles deeply nested source.
 */
 #ifndef LUAI_MAXCCALLS
 #define LUAI_MAXCCALLS 200
+#endif
+#ifndef ML_CCALL_COST
+#define ML_CCALL_COST 1
 #endif
 
 /*
