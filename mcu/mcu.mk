@@ -25,7 +25,13 @@ MCU_MAXMATCHDEPTH = 100
 MCU_CFLAGS = -std=c11 -Wall -Wextra -Os -g -DML_SMALL=1 $(MCU_ARCH) \
   -DLUAI_MAXCCALLS=$(MCU_MAXCCALLS) -DML_CCALL_COST=$(MCU_CCALL_COST) \
   -DLUAI_MAXMATCHDEPTH=$(MCU_MAXMATCHDEPTH) \
-  -ffunction-sections -fdata-sections -Isrc -Imcu -I$(ROMGEN_DIR)
+  -ffunction-sections -fdata-sections -Isrc -Imcu -I$(ROMGEN_DIR) \
+  $(MCU_INTPRINTF)
+# Moonlet formats every number itself (numfmt.c, object.c): the printf
+# family is only used for text and integers, so newlib's integer-only
+# variants do, and its float printing is not linked (5.6 KB of flash).
+MCU_INTPRINTF = -Dsnprintf=sniprintf -Dvsnprintf=vsniprintf \
+  -Dfprintf=fiprintf -Dsprintf=siprintf -Dprintf=iprintf
 # Full newlib, not nano: nano's libc calls malloc() itself (reent data),
 # and on the board malloc has no heap at all (mcu/arena.c).
 MCU_LDFLAGS = $(MCU_ARCH) -specs=rdimon.specs -nostartfiles \

@@ -483,11 +483,50 @@ static int io_popen(lua_State *L) {
 }
 #endif
 
+#if IO_POSIX
 static int io_tmpfile(lua_State *L) {
   LStream *p = new_file(L);
   p->f = tmpfile();
   return (p->f == NULL) ? luaL_fileresult(L, 0, NULL) : 1;
 }
+#else
+/*
+** Without POSIX (the board, through semihosting) a temporary file is a
+** file of a fresh name, removed when closed: C's tmpfile would drag the
+** float printf in through tmpnam.
+*/
+typedef struct TmpStream {
+  LStream s;
+  char name[32];
+} TmpStream;
+
+static int io_tmpclose(lua_State *L) {
+  TmpStream *p = (TmpStream *)to_stream(L);
+  int ok = fclose(p->s.f) == 0;
+  remove(p->name);
+  return luaL_fileresult(L, ok, NULL);
+}
+
+static int io_tmpfile(lua_State *L) {
+  static unsigned long serial;
+  TmpStream *p = (TmpStream *)lua_newuserdata(L, sizeof(TmpStream));
+  FILE *f;
+  int tries = 0;
+  p->s.f = NULL;
+  p->s.closef = NULL;
+  luaL_setmetatable(L, LUA_FILEHANDLE);
+  do { /* a name no file has */
+    if (++tries > 100) return luaL_fileresult(L, 0, NULL);
+    snprintf(p->name, sizeof p->name, "lua_tmp_%lu", ++serial);
+    f = fopen(p->name, "r");
+    if (f != NULL) fclose(f);
+  } while (f != NULL);
+  p->s.f = fopen(p->name, "w+b");
+  if (p->s.f == NULL) return luaL_fileresult(L, 0, p->name);
+  p->s.closef = &io_tmpclose;
+  return 1;
+}
+#endif
 
 /* io.input and io.output: set the default from a name or a file, then get it. */
 static int g_iofile(lua_State *L, const char *f, const char *mode) {

@@ -74,10 +74,19 @@ static int os_tmpname(lua_State *L) {
   int fd = mkstemp(buff);
   if (fd != -1) close(fd);
   if (fd == -1) return luaL_error(L, "unable to generate a unique filename");
-#else
-  char buff[L_tmpnam];
-  if (tmpnam(buff) == NULL)
-    return luaL_error(L, "unable to generate a unique filename");
+#else /* a name no file has yet: C's tmpnam drags printf's floats in */
+  static unsigned long serial;
+  char buff[32];
+  int tries = 0;
+  FILE *f;
+  do {
+    if (++tries > 100)
+      return luaL_error(L, "unable to generate a unique filename");
+    snprintf(buff, sizeof buff, "lua_%lx_%lu", (unsigned long)time(NULL),
+             ++serial);
+    f = fopen(buff, "r");
+    if (f != NULL) fclose(f);
+  } while (f != NULL);
 #endif
   lua_pushstring(L, buff);
   return 1;
