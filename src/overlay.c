@@ -9,6 +9,7 @@
 */
 #include "overlay.h"
 
+#include "debuginfo.h"
 #include "gc.h"
 #include "moonlet.h"
 #include "rom_gen.h"
@@ -16,7 +17,6 @@
 #include "vm.h"
 
 const char overlay_deleted;
-#define isdeleted(v) overlay_isdeleted(v)
 
 /* The lookup, remembered (absence too) until the next overlay is made. */
 Table *overlay_find_(global_State *g, const Table *t) {
@@ -34,7 +34,7 @@ Table *overlay_find_(global_State *g, const Table *t) {
 /* The overlay's slot when it decides the value, else NULL (look in ROM). */
 static const TValue *fromoverlay(const TValue *v) {
   if (ttisnil(v)) return NULL;
-  return isdeleted(v) ? luaO_nilobject : v;
+  return overlay_isdeleted(v) ? luaO_nilobject : v;
 }
 
 const TValue *overlay_get(global_State *g, Table *t, const TValue *key) {
@@ -103,6 +103,9 @@ void overlay_set(lua_State *L, Table *t, const TValue *key,
   Table *ram = overlay_find(G(L), t);
   TValue mark;
   TValue *slot;
+  if (ttisnil(key)) dbg_runerror(L, "table index is nil");
+  if (ttisfloat(key) && fltvalue(key) != fltvalue(key))
+    dbg_runerror(L, "table index is NaN");
   if (ram == NULL && rttype(rom) == rttype(val) && vm_rawequalobj(rom, val))
     return; /* nothing changes */
   if (ttisnil(val) && !ttisnil(rom)) { /* shadow the ROM entry */
@@ -135,7 +138,7 @@ int overlay_next(lua_State *L, Table *t, StkId key) {
     setnilvalue(key); /* ROM done: the overlay's own keys */
   }
   while (table_next(L, ram, key))
-    if (ttisnil(table_get(t, key)) && !isdeleted(key + 1)) return 1;
+    if (ttisnil(table_get(t, key)) && !overlay_isdeleted(key + 1)) return 1;
   return 0;
 }
 

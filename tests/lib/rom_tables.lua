@@ -105,3 +105,8 @@ print(string.upper("x"))
 package.loaded.math = nil
 print(package.loaded.math, math.floor(1.5))
 package.loaded.math = math
+
+-- bad keys are refused as for any table, even when nothing would change
+print(pcall(rawset, string, nil, nil))
+print(pcall(rawset, string, 0/0, 1))
+print(pcall(function() string[nil] = 1 end))
