@@ -34,5 +34,5 @@ print("restarted", ok, collectgarbage("isrunning"))
 
 -- and a step without errors still works while stopped
 collectgarbage("stop")
-print("step ok", pcall(collectgarbage, "step", 0))
+print("step ok", (pcall(collectgarbage, "step", 0)))
 print("still stopped", collectgarbage("isrunning"))
