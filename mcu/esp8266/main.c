@@ -8,8 +8,10 @@
 #include "lualib.h"
 #include "moonlet.h"
 
+static unsigned char arena[40 * 1024]; /* the Lua heap, in .bss */
+
 int main(void) {
-  lua_State *L = moonlet_newstate(40 * 1024);
+  lua_State *L = moonlet_newstatearena(arena, sizeof arena);
   int status;
   if (L == NULL) return 1;
   luaL_openlibs(L);
