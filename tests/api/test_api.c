@@ -199,8 +199,29 @@ static void test_capped_heap(void) {
   lua_close(L);
 }
 
-int main(void) {
+/* luaL_openlibs after the embedder set globals and preloads: they stay,
+** next to the ROM globals; a bare state sees no library. */
+static void test_openlibs_keeps(void) {
   lua_State *L = luaL_newstate();
+  CHECK(lua_getglobal(L, "print") == LUA_TNIL);
+  lua_pop(L, 1);
+  lua_pushinteger(L, 42);
+  lua_setglobal(L, "answer");
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+  lua_pushcfunction(L, luaopen_math);
+  lua_setfield(L, -2, "mymath");
+  lua_pop(L, 1);
+  luaL_openlibs(L);
+  CHECK(luaL_dostring(L, "return answer + #tostring(print) > 42 and "
+                         "require('mymath') == math and _G._G == _G") == LUA_OK);
+  CHECK(lua_toboolean(L, -1));
+  lua_close(L);
+}
+
+int main(void) {
+  lua_State *L;
+  test_openlibs_keeps();
+  L = luaL_newstate();
   luaL_openlibs(L);
   test_stack(L);
   test_tables(L);
