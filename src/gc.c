@@ -204,6 +204,60 @@ static size_t tablesize(Table *h) {
   return sizeof(Table) + sizeof(TValue) * h->sizearray + sizeof(Node) * n;
 }
 
+/* Marks slots [from, to) of h, numbered through the array part, then the
+** nodes. */
+static void markslots(global_State *g, Table *h, unsigned int from,
+                      unsigned int to) {
+  unsigned int i;
+  for (i = from; i < to && i < h->sizearray; i++) markvalue(g, &h->array[i]);
+  for (; i < to; i++) {
+    Node *n = gnode(h, i - h->sizearray);
+    if (ttisnil(gval(n)))
+      removeentry(n);
+    else {
+      markkey(g, n);
+      markvalue(g, gval(n));
+    }
+  }
+}
+
+static unsigned int slotcount(const Table *h) {
+  return h->sizearray + cast(unsigned int, sizenode(h));
+}
+
+/*
+** A big strong table is marked ML_GC_BIGTABLE slots per propagation step,
+** so that no step traverses a huge table whole. It stays black and in the
+** gray list meanwhile: a white value stored into it is marked by the
+** barrier (gc_barrierback_), and a resize starts it over (table.c). Returns
+** the work.
+*/
+static size_t markbigtable(global_State *g) {
+  Table *h = g->gc.bigtab;
+  unsigned int from = g->gc.bigpos, to = from + ML_GC_BIGTABLE;
+  if (to >= slotcount(h)) { /* the last piece: out of the list first */
+    to = slotcount(h);
+    lua_assert(g->gc.gray == obj2gco(h));
+    g->gc.gray = h->gclist;
+    g->gc.bigtab = NULL;
+  }
+  markslots(g, h, from, to);
+  g->gc.bigpos = to;
+  return sizeof(TValue) * (to - from);
+}
+
+void gc_tableresized(global_State *g, Table *h) {
+  if (g->gc.bigtab == h) g->gc.bigpos = 0;
+}
+
+/* An insertion moved node n of h: it may have crossed the marked part. */
+void gc_nodemoved(global_State *g, Table *h, Node *n) {
+  if (g->gc.bigtab == h) {
+    markkey(g, n);
+    markvalue(g, gval(n));
+  }
+}
+
 static void traversestrongtable(global_State *g, Table *h) {
   Node *n, *limit = nodeend(h);
   unsigned int i;
@@ -280,6 +334,13 @@ static size_t traversetable(global_State *g, Table *h) {
     wv = strchr(svalue(mode), 'v') != NULL;
   }
   if (!wk && !wv) {
+    if (slotcount(h) > 2 * ML_GC_BIGTABLE && g->gc.bigtab == NULL) {
+      g->gc.bigtab = h; /* back in the list, still black: in pieces */
+      g->gc.bigpos = 0;
+      h->gclist = g->gc.gray;
+      g->gc.gray = obj2gco(h);
+      return sizeof(Table) + markbigtable(g);
+    }
     traversestrongtable(g, h);
     return tablesize(h);
   }
@@ -391,6 +452,10 @@ static size_t traversethread(global_State *g, lua_State *th) {
 /* Traverses one gray object; the work is about the bytes it looked at. */
 static void propagatemark(global_State *g) {
   GCObject *o = g->gc.gray;
+  if (o == obj2gco(g->gc.bigtab)) {
+    g->gc.work += markbigtable(g);
+    return;
+  }
   g->gc.gray = *gclistof(o);
   gray2black(o);
   switch (o->tt) {
@@ -783,6 +848,7 @@ static void restartcollection(lua_State *L) {
   g->gc.remarked = 0;
   g->gc.cyclework = 0;
   g->gc.gray = g->gc.grayagain = NULL;
+  g->gc.bigtab = NULL;
   g->gc.weak = g->gc.ephemeron = g->gc.allweak = NULL;
   g->gc.state = GCSpropagate;
   markroots(L);
@@ -1046,8 +1112,8 @@ void gc_barrier_(lua_State *L, GCObject *o, GCObject *v) {
 void gc_barrierback_(lua_State *L, Table *t, GCObject *v) {
   global_State *g = G(L);
   if (isreadonly(t)) return;
-  if (t->metatable == NULL &&
-      t->sizearray + cast(unsigned int, sizenode(t)) > ML_GC_BIGTABLE) {
+  if (t == g->gc.bigtab || (t->metatable == NULL &&
+                            slotcount(t) > ML_GC_BIGTABLE)) {
     gc_barrier_(L, obj2gco(t), v);
     return;
   }

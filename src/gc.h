@@ -72,6 +72,8 @@ typedef struct GCState {
   int pause;         /* percent, as Lua 5.3's setpause */
   int stepmul;       /* as Lua 5.3's setstepmul */
   GCObject *gray;      /* objects to traverse */
+  struct Table *bigtab; /* a big table traversed in pieces (gc.c), */
+  unsigned int bigpos;  /* and its next slot: array, then nodes */
   GCObject *grayagain; /* objects to traverse again in the atomic phase */
   GCObject *weak;      /* weak tables to clear */
   GCObject *ephemeron;
@@ -127,6 +129,9 @@ void gc_fix(lua_State *L, GCObject *o); /* never collect o */
 
 void gc_barrier_(lua_State *L, GCObject *o, GCObject *v);
 void gc_barrierback_(lua_State *L, Table *t, GCObject *v);
+struct global_State;
+void gc_tableresized(struct global_State *g, Table *t); /* table.c */
+void gc_nodemoved(struct global_State *g, Table *t, Node *n);
 /*
 ** Called after metatable mt is set on table or userdata o: when mt has a
 ** __gc field now, o is marked for finalization (once; again only after its

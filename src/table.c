@@ -199,6 +199,7 @@ static TValue *insertkey(lua_State *L, Table *t, const TValue *key) {
       while (other + gnext(other) != mp) other += gnext(other);
       gnext(other) = cast_int(f - other);
       *f = *mp;
+      gc_nodemoved(G(L), t, f); /* a traversal in pieces may miss it */
       if (gnext(mp) != 0) {
         gnext(f) += cast_int(mp - f);
         gnext(mp) = 0;
@@ -344,6 +345,7 @@ static void resize(lua_State *L, Table *t, unsigned int nasize,
   t->lastfree = nhsize == 0 ? NULL : nodes + twoto(lsize);
   for (i = oldasize; i < nasize; i++) setnilvalue(&t->array[i]);
   t->sizearray = nasize;
+  gc_tableresized(G(L), t); /* a traversal in pieces starts over */
   moveentries(L, t, oldasize, oldnode, oldhsize);
   if (oldhsize > 0) mem_free(L, oldnode);
   if (nasize == 0 && t->array != NULL) {
