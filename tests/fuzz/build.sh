@@ -8,7 +8,7 @@
 #     build/fuzz/corpus/run build/fuzz/seeds/source
 # Seeds: tests/*/*.lua as source; for fuzz_binary, their string.dump
 # (made with build/moonlet, or build/small/moonlet for CONFIG=small, when
-# it is there).
+# it is there); for fuzz_image, each as an image (build/moonletc).
 set -e
 CC=${CC:-clang}
 CONFIG=${CONFIG:-default}
@@ -40,7 +40,7 @@ for src in src/*.c; do
   fi
   objs="$objs $obj"
 done
-for h in compile run binary oom; do
+for h in compile run binary oom image; do
   # shellcheck disable=SC2086
   $CC $CFLAGS -fsanitize=fuzzer -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" \
     $objs -lm
@@ -71,4 +71,14 @@ LUA
   # shellcheck disable=SC2046
   "$MOONLET" "$OUT/dumpseeds.lua" "$OUT/seeds/binary" tests/*/*.lua
 fi
-echo "built $OUT/fuzz_compile $OUT/fuzz_run $OUT/fuzz_binary $OUT/fuzz_oom"
+# seeds for fuzz_image: each test script as a one-module image
+MOONLETC=${MOONLETC:-build/moonletc}
+[ "$CONFIG" = small ] && MOONLETC=${MOONLETC_SMALL:-build/small/moonletc}
+if [ -x "$MOONLETC" ]; then
+  mkdir -p "$OUT/seeds/image"
+  for t in tests/*/*.lua; do
+    "$MOONLETC" -f -o "$OUT/seeds/image/$(echo "$t" | tr / _).img" "$t" \
+      2>/dev/null || true
+  done
+fi
+echo "built $OUT/fuzz_compile $OUT/fuzz_run $OUT/fuzz_binary $OUT/fuzz_oom $OUT/fuzz_image"
