@@ -10,17 +10,7 @@
 #include "lualib.h"
 #include "moonlet.h"
 
-static int passed, failed;
-
-static void check(int ok, const char *what, int line) {
-  if (ok) {
-    passed++;
-  } else {
-    failed++;
-    printf("FAIL line %d: %s\n", line, what);
-  }
-}
-#define CHECK(c) check((c), #c, __LINE__)
+#include "../check.h"
 
 static int c_add(lua_State *L) {
   lua_Integer a = luaL_checkinteger(L, 1), b = luaL_checkinteger(L, 2);
@@ -231,6 +221,5 @@ int main(void) {
   test_threads(L);
   lua_close(L);
   test_capped_heap();
-  printf("%d passed, %d failed\n", passed, failed);
-  return failed != 0;
+  return check_report();
 }

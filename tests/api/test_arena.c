@@ -12,17 +12,7 @@
 #include "lualib.h"
 #include "moonlet.h"
 
-static int passed, failed;
-
-static void check(int ok, const char *what, int line) {
-  if (ok) {
-    passed++;
-  } else {
-    failed++;
-    printf("FAIL line %d: %s\n", line, what);
-  }
-}
-#define CHECK(c) check((c), #c, __LINE__)
+#include "../check.h"
 
 #define GUARD 256
 #define ARENA (40 * 1024)
@@ -102,6 +92,5 @@ int main(void) {
   CHECK(inside(lua_tostring(L, -1)));
   lua_close(L);
   CHECK(outside_untouched());
-  printf("%d passed, %d failed\n", passed, failed);
-  return failed != 0;
+  return check_report();
 }

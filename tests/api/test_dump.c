@@ -13,17 +13,7 @@
 #include "lualib.h"
 #include "moonlet.h"
 
-static int passed, failed;
-
-static void check(int ok, const char *what, int line) {
-  if (ok) {
-    passed++;
-  } else {
-    failed++;
-    printf("FAIL line %d: %s\n", line, what);
-  }
-}
-#define CHECK(c) check((c), #c, __LINE__)
+#include "../check.h"
 
 static const char *const PROGRAM =
     "local big = string.rep('long string constant ', 10)\n"
@@ -228,6 +218,5 @@ int main(void) {
   test_raising_reader(L);
   test_failalloc(L);
   lua_close(L);
-  printf("%d passed, %d failed\n", passed, failed);
-  return failed != 0;
+  return check_report();
 }

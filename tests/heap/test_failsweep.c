@@ -19,17 +19,7 @@
 #include "heap.h"
 #include "state.h"
 
-static int passed, failed;
-
-static void check(int ok, const char *what, int line) {
-  if (ok) {
-    passed++;
-  } else {
-    failed++;
-    printf("FAIL line %d: %s\n", line, what);
-  }
-}
-#define CHECK(c) check((c), #c, __LINE__)
+#include "../check.h"
 
 static const char *const scripts[] = {
     /* tables: constructors, growth, rehash, removal, next, sort, concat */
@@ -252,6 +242,5 @@ int main(void) {
   onerun(0, 0, &bad); /* no failure: the audit of a plain run */
   CHECK(bad == 0);
   for (s = 0; s < NSCRIPTS; s++) sweep(s);
-  printf("%d passed, %d failed\n", passed, failed);
-  return failed != 0;
+  return check_report();
 }

@@ -10,18 +10,7 @@
 
 #include "heap.h"
 
-static int npass, nfail;
-
-#define CHECK(c) check((c) != 0, #c, __LINE__)
-
-static void check(int ok, const char *what, int line) {
-  if (ok)
-    npass++;
-  else {
-    nfail++;
-    printf("FAIL line %d: %s\n", line, what);
-  }
-}
+#include "../check.h"
 
 /* ---------- a lua_Alloc that keeps accounts ---------- */
 
@@ -563,6 +552,5 @@ int main(void) {
   test_sweep_selffree();
   test_sweep_regions();
   test_random();
-  printf("%d passed, %d failed\n", npass, nfail);
-  return nfail != 0;
+  return check_report();
 }

@@ -13,17 +13,7 @@
 #include "lualib.h"
 #include "moonlet.h"
 
-static int passed, failed;
-
-static void check(int ok, const char *what, int line) {
-  if (ok) {
-    passed++;
-  } else {
-    failed++;
-    printf("FAIL line %d: %s\n", line, what);
-  }
-}
-#define CHECK(c) check((c), #c, __LINE__)
+#include "../check.h"
 
 static lua_State *newstate(size_t cap) {
   lua_State *L = moonlet_newstate(cap);
@@ -338,6 +328,5 @@ int main(void) {
   test_oom_report();
   test_map_counts();
   test_collect();
-  printf("%d passed, %d failed\n", passed, failed);
-  return failed != 0;
+  return check_report();
 }

@@ -25,18 +25,9 @@
 #include "opcodes.h"
 #include "str.h"
 
-static int passed, failed;
-static ImageRomSet romset; /* this build's ROM strings */
+#include "../check.h"
 
-static void check(int ok, const char *what, int line) {
-  if (ok) {
-    passed++;
-  } else {
-    failed++;
-    printf("FAIL line %d: %s\n", line, what);
-  }
-}
-#define CHECK(c) check((c) != 0, #c, __LINE__)
+static ImageRomSet romset; /* this build's ROM strings */
 
 static const char *const base_mods[] = {
     "alpha", "local t = {} function t.f(x) return x + 1 end\n"
@@ -696,6 +687,5 @@ int main(void) {
   lfs_close();
   free(base);
   free(other);
-  printf("%d passed, %d failed\n", passed, failed);
-  return failed == 0 ? 0 : 1;
+  return check_report();
 }
