@@ -9,6 +9,7 @@
 #include "lua.h"
 #include "lauxlib.h"
 #include "lfs.h"
+#include "lib_rom.h"
 #include "lualib.h"
 #include "moonlet.h"
 
@@ -392,30 +393,8 @@ static int base_collectgarbage(lua_State *L) {
   }
 }
 
-static const luaL_Reg base_funcs[] = {
-    {"assert", base_assert},
-    {"collectgarbage", base_collectgarbage},
-    {"dofile", base_dofile},
-    {"error", base_error},
-    {"getmetatable", base_getmetatable},
-    {"ipairs", base_ipairs},
-    {"loadfile", base_loadfile},
-    {"load", base_load},
-    {"next", base_next},
-    {"pairs", base_pairs},
-    {"pcall", base_pcall},
-    {"print", base_print},
-    {"rawequal", base_rawequal},
-    {"rawlen", base_rawlen},
-    {"rawget", base_rawget},
-    {"rawset", base_rawset},
-    {"select", base_select},
-    {"setmetatable", base_setmetatable},
-    {"tonumber", base_tonumber},
-    {"tostring", base_tostring},
-    {"type", base_type},
-    {"xpcall", base_xpcall},
-    {NULL, NULL}};
+#define BASEFUNC(kind, name, f) {#name, f},
+static const luaL_Reg base_funcs[] = {ML_ROM_BASEFUNCS(BASEFUNC){NULL, NULL}};
 
 int ml_require(lua_State *L); /* lib_package.c */
 

@@ -38,9 +38,9 @@
   X("_PRELOAD") X("_CLIBS") X("FILE*") X("LUA_NOENV") X("_IO_input") \
   X("_IO_output") X("_IO_stdin") X("_IO_stdout") X("_IO_stderr") X("n")
 
-/* The globals table: what luaL_openlibs opens, as lua5.3 has them. A
-** program's own globals go to its RAM overlay (overlay.c). */
-#define ML_ROM__G(X) \
+/* The base library's functions (also what luaopen_base sets in a RAM
+** globals table). */
+#define ML_ROM_BASEFUNCS(X) \
   X(F, assert, base_assert) X(F, collectgarbage, base_collectgarbage) \
   X(F, dofile, base_dofile) X(F, error, base_error) \
   X(F, getmetatable, base_getmetatable) X(F, ipairs, base_ipairs) \
@@ -51,17 +51,22 @@
   X(F, rawset, base_rawset) X(F, select, base_select) \
   X(F, setmetatable, base_setmetatable) X(F, tonumber, base_tonumber) \
   X(F, tostring, base_tostring) X(F, type, base_type) \
-  X(F, xpcall, base_xpcall) X(F, require, ml_require) \
-  X(S, _VERSION, LUA_VERSION) X(T, _G, _G) \
-  X(T, package, package) X(T, coroutine, coroutine) X(T, table, table) \
-  X(T, io, io) X(T, os, os) X(T, string, string) X(T, math, math) \
-  X(T, utf8, utf8) X(T, debug, debug) X(T, node, node)
+  X(F, xpcall, base_xpcall)
 
-/* package.loaded (the registry's _LOADED) after luaL_openlibs. */
-#define ML_ROM_loaded(X) \
+/* The libraries luaL_openlibs opens, by name. */
+#define ML_ROM_LIBRARIES(X) \
   X(T, _G, _G) X(T, package, package) X(T, coroutine, coroutine) \
   X(T, table, table) X(T, io, io) X(T, os, os) X(T, string, string) \
   X(T, math, math) X(T, utf8, utf8) X(T, debug, debug) X(T, node, node)
+
+/* The globals table, as lua5.3 has it after luaL_openlibs. A program's
+** own globals go to its RAM overlay (overlay.c). */
+#define ML_ROM__G(X) \
+  ML_ROM_BASEFUNCS(X) X(F, require, ml_require) \
+  X(S, _VERSION, LUA_VERSION) ML_ROM_LIBRARIES(X)
+
+/* package.loaded (the registry's _LOADED) after luaL_openlibs. */
+#define ML_ROM_loaded(X) ML_ROM_LIBRARIES(X)
 
 #define ML_ROM_package(X) \
   X(F, loadlib, pk_loadlib) X(F, searchpath, pk_searchpath) \

@@ -208,9 +208,24 @@ static void test_openlibs_keeps(void) {
   lua_close(L);
 }
 
+/* The base library alone, into a RAM globals table: its functions and no
+** more (no require, no other library). */
+static void test_base_alone(void) {
+  lua_State *L = luaL_newstate();
+  luaL_requiref(L, "_G", luaopen_base, 1);
+  lua_pop(L, 1);
+  CHECK(luaL_dostring(L, "return type(print) == 'function' and "
+                         "type(xpcall) == 'function' and require == nil and "
+                         "string == nil and _G._G == _G and "
+                         "_VERSION == 'Lua 5.3'") == LUA_OK);
+  CHECK(lua_toboolean(L, -1));
+  lua_close(L);
+}
+
 int main(void) {
   lua_State *L;
   test_openlibs_keeps();
+  test_base_alone();
   L = luaL_newstate();
   luaL_openlibs(L);
   test_stack(L);
