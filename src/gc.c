@@ -250,12 +250,9 @@ void gc_tableresized(global_State *g, Table *h) {
   if (g->gc.bigtab == h) g->gc.bigpos = 0;
 }
 
-/* An insertion moved node n of h: it may have crossed the marked part. */
-void gc_nodemoved(global_State *g, Table *h, Node *n) {
-  if (g->gc.bigtab == h) {
-    markkey(g, n);
-    markvalue(g, gval(n));
-  }
+void gc_marknode_(global_State *g, Node *n) {
+  markkey(g, n);
+  markvalue(g, gval(n));
 }
 
 static void traversestrongtable(global_State *g, Table *h) {

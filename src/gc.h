@@ -131,7 +131,11 @@ void gc_barrier_(lua_State *L, GCObject *o, GCObject *v);
 void gc_barrierback_(lua_State *L, Table *t, GCObject *v);
 struct global_State;
 void gc_tableresized(struct global_State *g, Table *t); /* table.c */
-void gc_nodemoved(struct global_State *g, Table *t, Node *n);
+/* An insertion moved node n of t: if t is being marked in pieces, the node
+** may have crossed into the marked part (table.c). */
+#define gc_nodemoved(g, t, n) \
+  { if ((g)->gc.bigtab == (t)) gc_marknode_(g, n); }
+void gc_marknode_(struct global_State *g, Node *n);
 /*
 ** Called after metatable mt is set on table or userdata o: when mt has a
 ** __gc field now, o is marked for finalization (once; again only after its
