@@ -23,13 +23,6 @@ static const char *reader(lua_State *L, void *ud, size_t *size) {
   return n > 0 ? p : NULL;
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc;
-  (void)argv;
-  fuzz_quiet();
-  return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   lua_State *L = fuzz_newstate(1);
   Input in = {(const char *)data, size};

@@ -186,4 +186,20 @@ static void fuzz_quiet(void) {
   if (freopen("/dev/null", "w", stdout) == NULL) abort();
 }
 
+/* libFuzzer's set-up of every harness; a harness that needs more defines
+** FUZZ_INIT (a function of no arguments) before including this file. */
+#ifdef FUZZ_INIT
+static void FUZZ_INIT(void);
+#endif
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  (void)argc;
+  (void)argv;
+  fuzz_quiet();
+#ifdef FUZZ_INIT
+  FUZZ_INIT();
+#endif
+  return 0;
+}
+
 #endif

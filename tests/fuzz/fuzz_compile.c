@@ -6,13 +6,6 @@
 */
 #include "fuzz_common.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc;
-  (void)argv;
-  fuzz_quiet();
-  return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   lua_State *L = fuzz_newstate(0);
   luaL_loadbufferx(L, (const char *)data, size, "=fuzz", "t");

@@ -8,13 +8,6 @@
 */
 #include "fuzz_common.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc;
-  (void)argv;
-  fuzz_quiet();
-  return 0;
-}
-
 static uint32_t hash(const uint8_t *data, size_t size) {
   uint32_t h = 2166136261u; /* FNV-1a */
   size_t i;
